@@ -1,0 +1,327 @@
+"""Accounts API: sign-up, tokens, the current user, organizations, members, invitations, API keys.
+
+Views are thin: they parse input with a serializer, call one service, and render the result.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.views import TokenRefreshView
+
+from accounts import selectors, services
+from accounts.login_guard import login_failure_record, login_guard_check, login_success
+from accounts.models import ApiKey, Invitation, Membership, Organization, Role, User
+from chatsphere.api.throttling import AuthEmailThrottle, AuthIPThrottle
+from chatsphere.api.views import OrganizationAPIView
+from chatsphere.errors import NotFound, PermissionDenied, Unauthenticated
+
+# --- output shapes --------------------------------------------------------------------------
+
+
+class UserOutput(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name"]
+
+
+class OrganizationOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "slug", "name", "created_at"]
+
+
+class MembershipOutput(serializers.ModelSerializer):
+    user = UserOutput()
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "role", "created_at"]
+
+
+class MyMembershipOutput(serializers.ModelSerializer):
+    organization = OrganizationOutput()
+
+    class Meta:
+        model = Membership
+        fields = ["organization", "role"]
+
+
+class InvitationOutput(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
+    invited_by = serializers.EmailField(source="invited_by.email", default=None, read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "status", "invited_by", "expires_at", "accepted_at", "created_at"]
+
+
+class ApiKeyOutput(serializers.ModelSerializer):
+    is_active = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ApiKey
+        fields = ["id", "name", "prefix", "is_active", "created_at", "last_used_at", "revoked_at"]
+
+
+class ApiKeyCreatedOutput(ApiKeyOutput):
+    key = serializers.CharField(read_only=True, help_text="The secret. It is shown only once.")
+
+    class Meta(ApiKeyOutput.Meta):
+        fields = [*ApiKeyOutput.Meta.fields, "key"]
+
+
+class TokenPairOutput(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+def _token_pair(user: User) -> dict[str, str]:
+    refresh = RefreshToken.for_user(user)
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+# --- authentication -------------------------------------------------------------------------
+
+
+class RegisterApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AuthIPThrottle, AuthEmailThrottle]
+
+    class Input(serializers.Serializer):
+        email = serializers.CharField(max_length=254)
+        password = serializers.CharField(max_length=128, trim_whitespace=False)
+        organization_name = serializers.CharField(max_length=120)
+        full_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+
+    class Output(serializers.Serializer):
+        user = UserOutput()
+        organization = OrganizationOutput()
+        access = serializers.CharField()
+        refresh = serializers.CharField()
+
+    @extend_schema(request=Input, responses={201: Output}, auth=[], summary="Sign up with a new organization")
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        user, organization = services.user_register(**data.validated_data)
+        body = {"user": user, "organization": organization, **_token_pair(user)}
+        return Response(self.Output(body).data, status=status.HTTP_201_CREATED)
+
+
+class TokenObtainApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AuthIPThrottle, AuthEmailThrottle]
+
+    class Input(serializers.Serializer):
+        email = serializers.CharField(max_length=254)
+        password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+    @extend_schema(request=Input, responses={200: TokenPairOutput}, auth=[], summary="Log in: get a token pair")
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        email = data.validated_data["email"].strip().lower()
+        login_guard_check(email=email)
+        user = authenticate(request, email=email, password=data.validated_data["password"])
+        if user is None:
+            login_failure_record(email=email)
+            raise Unauthenticated("No active account matches this e-mail and password.", code="invalid_credentials")
+        login_success(email=email)
+        return Response(_token_pair(user))
+
+
+class TokenRefreshApi(TokenRefreshView):
+    """Exchange a refresh token for a new pair; the old refresh token stops working."""
+
+    throttle_classes = [AuthIPThrottle]
+
+
+class LogoutApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AuthIPThrottle]
+
+    class Input(serializers.Serializer):
+        refresh = serializers.CharField()
+
+    @extend_schema(request=Input, responses={204: None}, auth=[], summary="Log out: revoke a refresh token")
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            RefreshToken(data.validated_data["refresh"]).blacklist()
+        except TokenError as exc:
+            raise serializers.ValidationError({"refresh": ["Token is invalid or expired."]}) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeApi(APIView):
+    class Output(serializers.Serializer):
+        user = UserOutput()
+        memberships = MyMembershipOutput(many=True)
+
+    @extend_schema(responses=Output, summary="The signed-in user and their organizations")
+    def get(self, request: Request) -> Response:
+        user = request.user
+        if not isinstance(user, User):
+            raise PermissionDenied("This endpoint needs a signed-in user, not an API key.")
+        memberships = selectors.membership_list_for_user(user=user)
+        return Response(self.Output({"user": user, "memberships": memberships}).data)
+
+
+# --- organizations ------------------------------------------------------------------------
+
+
+class OrganizationInput(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+
+
+class OrganizationListApi(APIView):
+    @extend_schema(responses=OrganizationOutput(many=True), summary="My organizations")
+    def get(self, request: Request) -> Response:
+        user = request.user
+        if not isinstance(user, User):
+            organizations = [request.auth.organization]  # an API key sees its own organization
+        else:
+            organizations = selectors.organization_list_for_user(user=user)
+        return Response(OrganizationOutput(organizations, many=True).data)
+
+    @extend_schema(request=OrganizationInput, responses={201: OrganizationOutput}, summary="Create an organization")
+    def post(self, request: Request) -> Response:
+        if not isinstance(request.user, User):
+            raise PermissionDenied("An API key cannot create organizations.")
+        data = OrganizationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        organization = services.organization_create(user=request.user, **data.validated_data)
+        return Response(OrganizationOutput(organization).data, status=status.HTTP_201_CREATED)
+
+
+class OrganizationDetailApi(OrganizationAPIView):
+    @extend_schema(responses=OrganizationOutput, summary="An organization")
+    def get(self, request: Request, organization_id: uuid.UUID) -> Response:
+        return Response(OrganizationOutput(self.actor.organization).data)
+
+    @extend_schema(request=OrganizationInput, responses=OrganizationOutput, summary="Rename (admin or owner)")
+    def patch(self, request: Request, organization_id: uuid.UUID) -> Response:
+        data = OrganizationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        organization = services.organization_update(actor=self.actor, **data.validated_data)
+        return Response(OrganizationOutput(organization).data)
+
+    put = patch
+
+    @extend_schema(responses={204: None}, summary="Delete the organization and everything in it (owner)")
+    def delete(self, request: Request, organization_id: uuid.UUID) -> Response:
+        services.organization_delete(actor=self.actor)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MemberListApi(OrganizationAPIView):
+    @extend_schema(responses=MembershipOutput(many=True), summary="Members of the organization")
+    def get(self, request: Request, organization_id: uuid.UUID) -> Response:
+        members = selectors.membership_list(organization=self.actor.organization)
+        return Response(MembershipOutput(members, many=True).data)
+
+
+class MemberDetailApi(OrganizationAPIView):
+    class Input(serializers.Serializer):
+        role = serializers.ChoiceField(choices=Role.choices)
+
+    @extend_schema(request=Input, responses=MembershipOutput, summary="Change a member's role")
+    def patch(self, request: Request, organization_id: uuid.UUID, membership_id: uuid.UUID) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.membership_change_role(
+            actor=self.actor, membership_id=membership_id, role=data.validated_data["role"]
+        )
+        return Response(MembershipOutput(membership).data)
+
+    put = patch
+
+    @extend_schema(responses={204: None}, summary="Remove a member (or leave)")
+    def delete(self, request: Request, organization_id: uuid.UUID, membership_id: uuid.UUID) -> Response:
+        services.membership_remove(actor=self.actor, membership_id=membership_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationListApi(OrganizationAPIView):
+    class Input(serializers.Serializer):
+        email = serializers.CharField(max_length=254)
+        role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
+
+    @extend_schema(responses=InvitationOutput(many=True), summary="Invitations of the organization")
+    def get(self, request: Request, organization_id: uuid.UUID) -> Response:
+        invitations = selectors.invitation_list(organization=self.actor.organization)
+        return Response(InvitationOutput(invitations, many=True).data)
+
+    @extend_schema(request=Input, responses={201: InvitationOutput}, summary="Invite someone by e-mail")
+    def post(self, request: Request, organization_id: uuid.UUID) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation, _token = services.invitation_create(actor=self.actor, **data.validated_data)
+        return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationDetailApi(OrganizationAPIView):
+    @extend_schema(responses=InvitationOutput, summary="An invitation")
+    def get(self, request: Request, organization_id: uuid.UUID, invitation_id: uuid.UUID) -> Response:
+        invitation = selectors.invitation_get(organization=self.actor.organization, invitation_id=invitation_id)
+        if invitation is None:
+            raise NotFound("Invitation not found.")
+        return Response(InvitationOutput(invitation).data)
+
+    @extend_schema(responses={204: None}, summary="Revoke an invitation")
+    def delete(self, request: Request, organization_id: uuid.UUID, invitation_id: uuid.UUID) -> Response:
+        services.invitation_revoke(actor=self.actor, invitation_id=invitation_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationAcceptApi(APIView):
+    class Input(serializers.Serializer):
+        token = serializers.CharField(max_length=200)
+
+    @extend_schema(request=Input, responses={200: MyMembershipOutput}, summary="Accept an invitation")
+    def post(self, request: Request) -> Response:
+        if not isinstance(request.user, User):
+            raise PermissionDenied("Sign in as the invited person to accept an invitation.")
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.invitation_accept(user=request.user, token=data.validated_data["token"])
+        return Response(MyMembershipOutput(membership).data)
+
+
+class ApiKeyListApi(OrganizationAPIView):
+    class Input(serializers.Serializer):
+        name = serializers.CharField(max_length=100)
+
+    @extend_schema(responses=ApiKeyOutput(many=True), summary="API keys of the organization")
+    def get(self, request: Request, organization_id: uuid.UUID) -> Response:
+        keys = selectors.api_key_list(organization=self.actor.organization)
+        return Response(ApiKeyOutput(keys, many=True).data)
+
+    @extend_schema(request=Input, responses={201: ApiKeyCreatedOutput}, summary="Create a key (secret shown once)")
+    def post(self, request: Request, organization_id: uuid.UUID) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        api_key, secret = services.api_key_create(actor=self.actor, **data.validated_data)
+        api_key.key = secret  # type: ignore[attr-defined]
+        return Response(ApiKeyCreatedOutput(api_key).data, status=status.HTTP_201_CREATED)
+
+
+class ApiKeyDetailApi(OrganizationAPIView):
+    @extend_schema(responses={204: None}, summary="Revoke a key")
+    def delete(self, request: Request, organization_id: uuid.UUID, api_key_id: uuid.UUID) -> Response:
+        services.api_key_revoke(actor=self.actor, api_key_id=api_key_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,56 @@
+"""API-key authentication: `Authorization: Api-Key <key>` or `X-API-Key: <key>`."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+from accounts.models import ApiKey
+from accounts.services import api_key_authenticate
+
+
+class ApiKeyUser(AnonymousUser):
+    """The principal of an API-key request: authenticated, but not a person."""
+
+    def __init__(self, api_key: ApiKey) -> None:
+        self.api_key = api_key
+
+    @property
+    def is_anonymous(self) -> bool:  # type: ignore[override]
+        return False
+
+    @property
+    def is_authenticated(self) -> bool:  # type: ignore[override]
+        return True
+
+    def __str__(self) -> str:
+        return f"API key {self.api_key.prefix}"
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    keyword = "Api-Key"
+
+    def authenticate(self, request: Request) -> tuple[ApiKeyUser, ApiKey] | None:
+        raw = request.headers.get("X-API-Key", "").strip()
+        if not raw:
+            parts = request.headers.get("Authorization", "").split()
+            if len(parts) != 2 or parts[0].lower() != self.keyword.lower():
+                return None
+            raw = parts[1]
+        api_key = api_key_authenticate(raw_key=raw)
+        if api_key is None:
+            raise exceptions.AuthenticationFailed("Invalid or revoked API key.", code="invalid_api_key")
+        return ApiKeyUser(api_key), api_key
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword
+
+
+class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "accounts.authentication.ApiKeyAuthentication"
+    name = "apiKeyAuth"
+
+    def get_security_definition(self, auto_schema):  # type: ignore[no-untyped-def]
+        return {"type": "apiKey", "in": "header", "name": "X-API-Key"}

@@ -1,0 +1,152 @@
+"""Bots API: list, create, read, change, delete, rotate the widget key."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from bots import selectors, services
+from bots.models import Bot, WidgetPosition
+from bots.validation import (
+    MAX_ALLOWED_ORIGINS,
+    MAX_SUGGESTED_QUESTION_LENGTH,
+    MAX_SUGGESTED_QUESTIONS,
+    normalize_allowed_origins,
+    validate_color,
+)
+from chatsphere.api.views import TenantAPIView
+
+
+class BotOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Bot
+        fields = [
+            "id",
+            "name",
+            "description",
+            "system_prompt",
+            "model",
+            "temperature",
+            "max_output_tokens",
+            "welcome_message",
+            "suggested_questions",
+            "fallback_message",
+            "top_k",
+            "score_threshold",
+            "public_key",
+            "allowed_origins",
+            "widget_title",
+            "primary_color",
+            "position",
+            "is_active",
+            "embedder",
+            "embedding_dimension",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class BotInput(serializers.Serializer):
+    """Types and sizes; the services check the rules (origins, colours, models, ranges)."""
+
+    name = serializers.CharField(max_length=100)
+    description = serializers.CharField(max_length=2000, allow_blank=True, required=False)
+    system_prompt = serializers.CharField(max_length=8000, allow_blank=True, required=False, trim_whitespace=False)
+    model = serializers.CharField(max_length=100, required=False)
+    temperature = serializers.FloatField(min_value=0.0, max_value=2.0, required=False)
+    max_output_tokens = serializers.IntegerField(min_value=16, max_value=8192, required=False)
+    welcome_message = serializers.CharField(max_length=500, allow_blank=True, required=False)
+    suggested_questions = serializers.ListField(
+        child=serializers.CharField(max_length=MAX_SUGGESTED_QUESTION_LENGTH),
+        max_length=MAX_SUGGESTED_QUESTIONS,
+        required=False,
+    )
+    fallback_message = serializers.CharField(max_length=500, required=False)
+    top_k = serializers.IntegerField(min_value=1, max_value=20, required=False)
+    score_threshold = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
+    allowed_origins = serializers.ListField(
+        child=serializers.CharField(max_length=300), max_length=MAX_ALLOWED_ORIGINS, required=False
+    )
+    widget_title = serializers.CharField(max_length=60, allow_blank=True, required=False)
+    primary_color = serializers.CharField(max_length=7, required=False)
+    position = serializers.ChoiceField(choices=WidgetPosition.choices, required=False)
+    is_active = serializers.BooleanField(required=False)
+
+    # The same rules as the services, checked here too so one response lists every bad field.
+    def validate_allowed_origins(self, value: list[str]) -> list[str]:
+        try:
+            return normalize_allowed_origins(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+    def validate_primary_color(self, value: str) -> str:
+        try:
+            validate_color(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return value
+
+    def validate_model(self, value: str) -> str:
+        if value not in settings.GEMINI_MODELS:
+            raise serializers.ValidationError(
+                f'"{value}" is not an available model. Choose one of: {", ".join(settings.GEMINI_MODELS)}.'
+            )
+        return value
+
+
+class BotListApi(TenantAPIView):
+    @extend_schema(responses=BotOutput(many=True), summary="Bots of the organization")
+    def get(self, request: Request) -> Response:
+        bots = selectors.bot_list(organization=self.actor.organization)
+        return self.paginated_response(bots, BotOutput)
+
+    @extend_schema(request=BotInput, responses={201: BotOutput}, summary="Create a bot (admin or owner)")
+    def post(self, request: Request) -> Response:
+        data = BotInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        bot = services.bot_create(actor=self.actor, **data.validated_data)
+        return Response(BotOutput(bot).data, status=status.HTTP_201_CREATED)
+
+
+class BotDetailApi(TenantAPIView):
+    def _bot(self, bot_id: uuid.UUID) -> Bot:
+        return selectors.bot_get(organization=self.actor.organization, bot_id=bot_id)
+
+    @extend_schema(responses=BotOutput, summary="A bot")
+    def get(self, request: Request, bot_id: uuid.UUID) -> Response:
+        return Response(BotOutput(self._bot(bot_id)).data)
+
+    @extend_schema(request=BotInput(partial=True), responses=BotOutput, summary="Change a bot's settings")
+    def patch(self, request: Request, bot_id: uuid.UUID) -> Response:
+        bot = self._bot(bot_id)
+        data = BotInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        bot = services.bot_update(actor=self.actor, bot=bot, **data.validated_data)
+        return Response(BotOutput(bot).data)
+
+    @extend_schema(request=BotInput, responses=BotOutput, summary="Replace a bot's settings")
+    def put(self, request: Request, bot_id: uuid.UUID) -> Response:
+        bot = self._bot(bot_id)
+        data = BotInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        bot = services.bot_update(actor=self.actor, bot=bot, **data.validated_data)
+        return Response(BotOutput(bot).data)
+
+    @extend_schema(responses={204: None}, summary="Delete a bot with its knowledge and conversations")
+    def delete(self, request: Request, bot_id: uuid.UUID) -> Response:
+        services.bot_delete(actor=self.actor, bot=self._bot(bot_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BotRotateKeyApi(TenantAPIView):
+    @extend_schema(request=None, responses=BotOutput, summary="Give the widget a new public key")
+    def post(self, request: Request, bot_id: uuid.UUID) -> Response:
+        bot = selectors.bot_get(organization=self.actor.organization, bot_id=bot_id)
+        bot = services.bot_rotate_key(actor=self.actor, bot=bot)
+        return Response(BotOutput(bot).data)

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.db import models
+
+from chatsphere.models import TenantModel
+
+
+class Channel(models.TextChoices):
+    WIDGET = "widget", "Widget"
+    API = "api", "API"
+    PLAYGROUND = "playground", "Playground"
+
+
+class Conversation(TenantModel):
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="conversations")
+    bot = models.ForeignKey("bots.Bot", on_delete=models.CASCADE, related_name="conversations")
+    channel = models.CharField(max_length=12, choices=Channel.choices)
+    visitor_id = models.CharField(max_length=64, blank=True, db_index=True)
+    user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    title = models.CharField(max_length=200, blank=True)
+    origin_page = models.URLField(max_length=2000, blank=True)
+    user_agent = models.CharField(max_length=400, blank=True)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["bot", "-created_at", "-id"], name="conv_bot_created_idx")]
+
+    def __str__(self) -> str:
+        return self.title or f"Conversation {self.id}"
+
+
+class MessageRole(models.TextChoices):
+    USER = "user", "Visitor"
+    ASSISTANT = "assistant", "Bot"
+
+
+class Message(TenantModel):
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    role = models.CharField(max_length=10, choices=MessageRole.choices)
+    content = models.TextField()
+    citations = models.JSONField(default=list, blank=True)
+    model = models.CharField(max_length=100, blank=True)
+    input_tokens = models.PositiveIntegerField(default=0)
+    output_tokens = models.PositiveIntegerField(default=0)
+    time_to_first_token_ms = models.PositiveIntegerField(null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(null=True, blank=True)
+    unanswered = models.BooleanField(default=False)
+    feedback = models.SmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(feedback__isnull=True) | models.Q(feedback__in=[-1, 1]),
+                name="message_feedback_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["conversation", "created_at"], name="message_conv_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.content[:50]}"
