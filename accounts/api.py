@@ -22,8 +22,20 @@ from accounts import selectors, services
 from accounts.login_guard import login_failure_record, login_guard_check, login_success
 from accounts.models import ApiKey, Invitation, Membership, Organization, Role, User
 from chatsphere.api.throttling import AuthEmailThrottle, AuthIPThrottle
-from chatsphere.api.views import OrganizationAPIView
-from chatsphere.errors import NotFound, PermissionDenied, Unauthenticated
+from chatsphere.api.views import OrganizationAPIView, register_url_object
+from chatsphere.errors import PermissionDenied, Unauthenticated
+
+register_url_object(
+    "membership_id",
+    lambda organization, value: selectors.membership_get(organization=organization, membership_id=value),
+)
+register_url_object(
+    "invitation_id",
+    lambda organization, value: selectors.invitation_get(organization=organization, invitation_id=value),
+)
+register_url_object(
+    "api_key_id", lambda organization, value: selectors.api_key_get(organization=organization, api_key_id=value)
+)
 
 # --- output shapes --------------------------------------------------------------------------
 
@@ -98,25 +110,27 @@ class RegisterApi(APIView):
     authentication_classes: list = []
     throttle_classes = [AuthIPThrottle, AuthEmailThrottle]
 
-    class Input(serializers.Serializer):
+    class RegisterInput(serializers.Serializer):
         email = serializers.CharField(max_length=254)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
         organization_name = serializers.CharField(max_length=120)
         full_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
 
-    class Output(serializers.Serializer):
+    class RegisterOutput(serializers.Serializer):
         user = UserOutput()
         organization = OrganizationOutput()
         access = serializers.CharField()
         refresh = serializers.CharField()
 
-    @extend_schema(request=Input, responses={201: Output}, auth=[], summary="Sign up with a new organization")
+    @extend_schema(
+        request=RegisterInput, responses={201: RegisterOutput}, auth=[], summary="Sign up with a new organization"
+    )
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
+        data = self.RegisterInput(data=request.data)
         data.is_valid(raise_exception=True)
         user, organization = services.user_register(**data.validated_data)
         body = {"user": user, "organization": organization, **_token_pair(user)}
-        return Response(self.Output(body).data, status=status.HTTP_201_CREATED)
+        return Response(self.RegisterOutput(body).data, status=status.HTTP_201_CREATED)
 
 
 class TokenObtainApi(APIView):
@@ -124,13 +138,15 @@ class TokenObtainApi(APIView):
     authentication_classes: list = []
     throttle_classes = [AuthIPThrottle, AuthEmailThrottle]
 
-    class Input(serializers.Serializer):
+    class TokenObtainInput(serializers.Serializer):
         email = serializers.CharField(max_length=254)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
 
-    @extend_schema(request=Input, responses={200: TokenPairOutput}, auth=[], summary="Log in: get a token pair")
+    @extend_schema(
+        request=TokenObtainInput, responses={200: TokenPairOutput}, auth=[], summary="Log in: get a token pair"
+    )
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
+        data = self.TokenObtainInput(data=request.data)
         data.is_valid(raise_exception=True)
         email = data.validated_data["email"].strip().lower()
         login_guard_check(email=email)
@@ -153,12 +169,12 @@ class LogoutApi(APIView):
     authentication_classes: list = []
     throttle_classes = [AuthIPThrottle]
 
-    class Input(serializers.Serializer):
+    class LogoutInput(serializers.Serializer):
         refresh = serializers.CharField()
 
-    @extend_schema(request=Input, responses={204: None}, auth=[], summary="Log out: revoke a refresh token")
+    @extend_schema(request=LogoutInput, responses={204: None}, auth=[], summary="Log out: revoke a refresh token")
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
+        data = self.LogoutInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             RefreshToken(data.validated_data["refresh"]).blacklist()
@@ -168,17 +184,17 @@ class LogoutApi(APIView):
 
 
 class MeApi(APIView):
-    class Output(serializers.Serializer):
+    class MeOutput(serializers.Serializer):
         user = UserOutput()
         memberships = MyMembershipOutput(many=True)
 
-    @extend_schema(responses=Output, summary="The signed-in user and their organizations")
+    @extend_schema(responses=MeOutput, summary="The signed-in user and their organizations")
     def get(self, request: Request) -> Response:
         user = request.user
         if not isinstance(user, User):
             raise PermissionDenied("This endpoint needs a signed-in user, not an API key.")
         memberships = selectors.membership_list_for_user(user=user)
-        return Response(self.Output({"user": user, "memberships": memberships}).data)
+        return Response(self.MeOutput({"user": user, "memberships": memberships}).data)
 
 
 # --- organizations ------------------------------------------------------------------------
@@ -236,12 +252,12 @@ class MemberListApi(OrganizationAPIView):
 
 
 class MemberDetailApi(OrganizationAPIView):
-    class Input(serializers.Serializer):
+    class MemberDetailInput(serializers.Serializer):
         role = serializers.ChoiceField(choices=Role.choices)
 
-    @extend_schema(request=Input, responses=MembershipOutput, summary="Change a member's role")
+    @extend_schema(request=MemberDetailInput, responses=MembershipOutput, summary="Change a member's role")
     def patch(self, request: Request, organization_id: uuid.UUID, membership_id: uuid.UUID) -> Response:
-        data = self.Input(data=request.data)
+        data = self.MemberDetailInput(data=request.data)
         data.is_valid(raise_exception=True)
         membership = services.membership_change_role(
             actor=self.actor, membership_id=membership_id, role=data.validated_data["role"]
@@ -257,7 +273,7 @@ class MemberDetailApi(OrganizationAPIView):
 
 
 class InvitationListApi(OrganizationAPIView):
-    class Input(serializers.Serializer):
+    class InvitationListInput(serializers.Serializer):
         email = serializers.CharField(max_length=254)
         role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
 
@@ -266,9 +282,9 @@ class InvitationListApi(OrganizationAPIView):
         invitations = selectors.invitation_list(organization=self.actor.organization)
         return Response(InvitationOutput(invitations, many=True).data)
 
-    @extend_schema(request=Input, responses={201: InvitationOutput}, summary="Invite someone by e-mail")
+    @extend_schema(request=InvitationListInput, responses={201: InvitationOutput}, summary="Invite someone by e-mail")
     def post(self, request: Request, organization_id: uuid.UUID) -> Response:
-        data = self.Input(data=request.data)
+        data = self.InvitationListInput(data=request.data)
         data.is_valid(raise_exception=True)
         invitation, _token = services.invitation_create(actor=self.actor, **data.validated_data)
         return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
@@ -277,10 +293,7 @@ class InvitationListApi(OrganizationAPIView):
 class InvitationDetailApi(OrganizationAPIView):
     @extend_schema(responses=InvitationOutput, summary="An invitation")
     def get(self, request: Request, organization_id: uuid.UUID, invitation_id: uuid.UUID) -> Response:
-        invitation = selectors.invitation_get(organization=self.actor.organization, invitation_id=invitation_id)
-        if invitation is None:
-            raise NotFound("Invitation not found.")
-        return Response(InvitationOutput(invitation).data)
+        return Response(InvitationOutput(self.url_objects["invitation_id"]).data)
 
     @extend_schema(responses={204: None}, summary="Revoke an invitation")
     def delete(self, request: Request, organization_id: uuid.UUID, invitation_id: uuid.UUID) -> Response:
@@ -289,21 +302,21 @@ class InvitationDetailApi(OrganizationAPIView):
 
 
 class InvitationAcceptApi(APIView):
-    class Input(serializers.Serializer):
+    class InvitationAcceptInput(serializers.Serializer):
         token = serializers.CharField(max_length=200)
 
-    @extend_schema(request=Input, responses={200: MyMembershipOutput}, summary="Accept an invitation")
+    @extend_schema(request=InvitationAcceptInput, responses={200: MyMembershipOutput}, summary="Accept an invitation")
     def post(self, request: Request) -> Response:
         if not isinstance(request.user, User):
             raise PermissionDenied("Sign in as the invited person to accept an invitation.")
-        data = self.Input(data=request.data)
+        data = self.InvitationAcceptInput(data=request.data)
         data.is_valid(raise_exception=True)
         membership = services.invitation_accept(user=request.user, token=data.validated_data["token"])
         return Response(MyMembershipOutput(membership).data)
 
 
 class ApiKeyListApi(OrganizationAPIView):
-    class Input(serializers.Serializer):
+    class ApiKeyListInput(serializers.Serializer):
         name = serializers.CharField(max_length=100)
 
     @extend_schema(responses=ApiKeyOutput(many=True), summary="API keys of the organization")
@@ -311,9 +324,11 @@ class ApiKeyListApi(OrganizationAPIView):
         keys = selectors.api_key_list(organization=self.actor.organization)
         return Response(ApiKeyOutput(keys, many=True).data)
 
-    @extend_schema(request=Input, responses={201: ApiKeyCreatedOutput}, summary="Create a key (secret shown once)")
+    @extend_schema(
+        request=ApiKeyListInput, responses={201: ApiKeyCreatedOutput}, summary="Create a key (secret shown once)"
+    )
     def post(self, request: Request, organization_id: uuid.UUID) -> Response:
-        data = self.Input(data=request.data)
+        data = self.ApiKeyListInput(data=request.data)
         data.is_valid(raise_exception=True)
         api_key, secret = services.api_key_create(actor=self.actor, **data.validated_data)
         api_key.key = secret  # type: ignore[attr-defined]

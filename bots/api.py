@@ -20,7 +20,9 @@ from bots.validation import (
     normalize_allowed_origins,
     validate_color,
 )
-from chatsphere.api.views import TenantAPIView
+from chatsphere.api.views import TenantAPIView, register_url_object
+
+register_url_object("bot_id", lambda organization, value: selectors.bot_get(organization=organization, bot_id=value))
 
 
 class BotOutput(serializers.ModelSerializer):
@@ -116,7 +118,7 @@ class BotListApi(TenantAPIView):
 
 class BotDetailApi(TenantAPIView):
     def _bot(self, bot_id: uuid.UUID) -> Bot:
-        return selectors.bot_get(organization=self.actor.organization, bot_id=bot_id)
+        return self.url_objects["bot_id"]
 
     @extend_schema(responses=BotOutput, summary="A bot")
     def get(self, request: Request, bot_id: uuid.UUID) -> Response:
@@ -147,6 +149,5 @@ class BotDetailApi(TenantAPIView):
 class BotRotateKeyApi(TenantAPIView):
     @extend_schema(request=None, responses=BotOutput, summary="Give the widget a new public key")
     def post(self, request: Request, bot_id: uuid.UUID) -> Response:
-        bot = selectors.bot_get(organization=self.actor.organization, bot_id=bot_id)
-        bot = services.bot_rotate_key(actor=self.actor, bot=bot)
+        bot = services.bot_rotate_key(actor=self.actor, bot=self.url_objects["bot_id"])
         return Response(BotOutput(bot).data)

@@ -1,0 +1,59 @@
+# ChatSphere developer commands. `make run` serves the product; `make test` runs the suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: run test lint format worker beat bench install install-dev migrate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	$(BIN)/python manage.py bootstrap_demo
+	@echo "ChatSphere is starting on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	$(BIN)/daphne -b $(HOST) -p $(PORT) chatsphere.asgi:application
+
+worker: install
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL: without it, tasks run inside the web process and no worker is needed."; exit 1; }
+	$(BIN)/celery -A chatsphere worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}
+
+beat: install
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL to run the scheduler."; exit 1; }
+	$(BIN)/celery -A chatsphere beat --loglevel=INFO
+
+test: install-dev
+	$(BIN)/pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=lint-only-$$(head -c 48 /dev/urandom | base64 | tr -dc A-Za-z0-9) \
+		DJANGO_ALLOWED_HOSTS=chat.example.com $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install-dev
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var staticfiles test-artifacts
