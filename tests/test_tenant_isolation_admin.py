@@ -34,10 +34,9 @@ FACTORIES: dict[str, Callable[[Tenant], Model]] = {
 
 
 def tenant_admins() -> list[tuple[type[Model], TenantAdmin]]:
-    return sorted(
-        ((model, model_admin) for model, model_admin in admin.site._registry.items() if isinstance(model_admin, TenantAdmin)),
-        key=lambda pair: pair[0]._meta.label,
-    )
+    registry = admin.site._registry.items()
+    pairs = [(model, model_admin) for model, model_admin in registry if isinstance(model_admin, TenantAdmin)]
+    return sorted(pairs, key=lambda pair: pair[0]._meta.label)
 
 
 def _rows(model: type[Model]) -> list[dict[str, Any]]:
@@ -155,5 +154,6 @@ def test_superuser_sees_every_organization(tenant_a, tenant_b, django_user_model
     BotFactory(organization=tenant_b.organization, name="Beta bot")
     root = django_user_model.objects.create_superuser(email="root@example.com", password="root-pass-phrase-1")
     body = _login(root).get(reverse("admin:bots_bot_changelist")).content.decode()
-    assert "Alpha bot" in body and "Beta bot" in body
+    assert "Alpha bot" in body
+    assert "Beta bot" in body
     assert Organization.objects.count() == 2
