@@ -61,7 +61,19 @@ class BotAdmin(TenantAdmin):
                 )
             },
         ),
-        ("Knowledge", {"fields": ("embedder", "embedding_dimension", "created_at", "updated_at")}),
+        (
+            "Knowledge",
+            {
+                "fields": (
+                    "chunk_tokens",
+                    "chunk_overlap",
+                    "embedder",
+                    "embedding_dimension",
+                    "created_at",
+                    "updated_at",
+                )
+            },
+        ),
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Bot | None = None) -> list[str]:

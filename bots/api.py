@@ -41,6 +41,8 @@ class BotOutput(serializers.ModelSerializer):
             "fallback_message",
             "top_k",
             "score_threshold",
+            "chunk_tokens",
+            "chunk_overlap",
             "public_key",
             "allowed_origins",
             "widget_title",
@@ -72,6 +74,8 @@ class BotInput(serializers.Serializer):
     fallback_message = serializers.CharField(max_length=500, required=False)
     top_k = serializers.IntegerField(min_value=1, max_value=20, required=False)
     score_threshold = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
+    chunk_tokens = serializers.IntegerField(min_value=100, max_value=2000, required=False, allow_null=True)
+    chunk_overlap = serializers.IntegerField(min_value=0, max_value=500, required=False, allow_null=True)
     allowed_origins = serializers.ListField(
         child=serializers.CharField(max_length=300), max_length=MAX_ALLOWED_ORIGINS, required=False
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -55,7 +56,13 @@ class Bot(TenantModel):
     top_k = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1), MaxValueValidator(20)])
     score_threshold = models.FloatField(default=0.2, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
 
-    # Knowledge: the embedder its vectors were made with (a change means re-indexing).
+    # Knowledge: chunking (empty means the deployment's default) and the embedder its vectors were made with
+    chunk_tokens = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(100), MaxValueValidator(2000)]
+    )
+    chunk_overlap = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(500)]
+    )
     embedder = models.CharField(max_length=100, blank=True, editable=False)
     embedding_dimension = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
@@ -83,6 +90,12 @@ class Bot(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        tokens = self.chunk_tokens or settings.CHATSPHERE_CHUNK_TOKENS
+        overlap = self.chunk_overlap if self.chunk_overlap is not None else settings.CHATSPHERE_CHUNK_OVERLAP
+        if overlap * 2 > tokens:
+            raise ValidationError({"chunk_overlap": ["The overlap must be at most half of the chunk size."]})
 
     @property
     def display_title(self) -> str:

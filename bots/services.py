@@ -25,6 +25,8 @@ EDITABLE_FIELDS = (
     "fallback_message",
     "top_k",
     "score_threshold",
+    "chunk_tokens",
+    "chunk_overlap",
     "allowed_origins",
     "widget_title",
     "primary_color",
@@ -87,5 +89,14 @@ def bot_rotate_key(*, actor: Actor, bot: Bot) -> Bot:
 
 @transaction.atomic
 def bot_delete(*, actor: Actor, bot: Bot) -> None:
+    """Delete the bot with its documents and conversations; its vector namespace goes after commit."""
     require_role(actor, Role.ADMIN, action="delete bots")
+    bot_id = str(bot.id)
     bot.delete()
+
+    def drop_vectors() -> None:
+        from documents.tasks import delete_bot_vectors
+
+        delete_bot_vectors.delay(bot_id=bot_id)
+
+    transaction.on_commit(drop_vectors)

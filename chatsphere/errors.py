@@ -10,13 +10,22 @@ class ApplicationError(Exception):
     status = HTTPStatus.BAD_REQUEST
     code = "invalid"
 
-    def __init__(self, message: str, *, code: str | None = None, errors: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        errors: dict[str, list[str]] | None = None,
+        extra: dict[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         if code:
             self.code = code
         #: Field name -> messages, when the error concerns given fields.
         self.errors = errors or {}
+        #: More facts for clients, e.g. the id of the document a duplicate upload matches.
+        self.extra = extra or {}
 
 
 class NotFound(ApplicationError):
@@ -37,6 +46,11 @@ class PermissionDenied(ApplicationError):
 class Conflict(ApplicationError):
     status = HTTPStatus.CONFLICT
     code = "conflict"
+
+
+class PayloadTooLarge(ApplicationError):
+    status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    code = "file_too_large"
 
 
 class RateLimited(ApplicationError):

@@ -191,7 +191,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CHATSPHERE_TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = env_int("CHATSPHERE_TASK_TIME_LIMIT", 660)
 # Redelivery of an unacknowledged task must wait longer than the longest task may run.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + env_int("CHATSPHERE_VISIBILITY_MARGIN", 300)
+}
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CHATSPHERE_WORKER_MAX_MEMORY_KB", 1_500_000)
 CELERY_TIMEZONE = "UTC"
 
 # --- auth -------------------------------------------------------------------------------
@@ -288,9 +291,39 @@ PINECONE_INDEX_HOST = env_str("PINECONE_INDEX_HOST")
 PINECONE_INDEX_NAME = env_str("PINECONE_INDEX_NAME", "chatsphere")
 PINECONE_CLOUD = env_str("PINECONE_CLOUD", "aws")
 PINECONE_REGION = env_str("PINECONE_REGION", "us-east-1")
+#: Control-plane endpoint override (tests point it at a local server).
+PINECONE_CONTROLLER_HOST = env_str("PINECONE_CONTROLLER_HOST")
 CHATSPHERE_LLM = env_str("CHATSPHERE_LLM", "auto")
 CHATSPHERE_EMBEDDINGS = env_str("CHATSPHERE_EMBEDDINGS", "auto")
 CHATSPHERE_VECTORSTORE = env_str("CHATSPHERE_VECTORSTORE", "auto")
+
+# --- knowledge ingestion ---------------------------------------------------------------
+
+CHATSPHERE_MAX_UPLOAD_MB = env_int("CHATSPHERE_MAX_UPLOAD_MB", 25)
+CHATSPHERE_MAX_TEXT_CHARS = env_int("CHATSPHERE_MAX_TEXT_CHARS", 2_000_000)
+# Pasted text arrives as JSON: room for the largest allowed text in UTF-8.
+DATA_UPLOAD_MAX_MEMORY_SIZE = CHATSPHERE_MAX_TEXT_CHARS * 4 + 65536
+#: Web pages on private, loopback or link-local addresses may be fetched (never in production).
+CHATSPHERE_ALLOW_PRIVATE_URLS = env_bool("CHATSPHERE_ALLOW_PRIVATE_URLS", DEBUG)
+CHATSPHERE_FETCH_TIMEOUT = env_int("CHATSPHERE_FETCH_TIMEOUT", 20)
+CHATSPHERE_EXTRACTION_TIMEOUT = env_int("CHATSPHERE_EXTRACTION_TIMEOUT", 120)
+CHATSPHERE_EXTRACTION_MEMORY_MB = env_int("CHATSPHERE_EXTRACTION_MEMORY_MB", 1024)
+CHATSPHERE_EXTRACTION_MAX_PAGES = env_int("CHATSPHERE_EXTRACTION_MAX_PAGES", 2000)
+CHATSPHERE_CHUNK_TOKENS = env_int("CHATSPHERE_CHUNK_TOKENS", 400)
+CHATSPHERE_CHUNK_OVERLAP = env_int("CHATSPHERE_CHUNK_OVERLAP", 60)
+CHATSPHERE_EMBED_BATCH = env_int("CHATSPHERE_EMBED_BATCH", 64)
+#: Runs of one document (crashes and lost workers included) before it is marked failed.
+CHATSPHERE_INGEST_MAX_ATTEMPTS = env_int("CHATSPHERE_INGEST_MAX_ATTEMPTS", 3)
+#: A processing document whose heartbeat is older than this is taken to have lost its worker.
+CHATSPHERE_INGEST_STALL_SECONDS = env_int("CHATSPHERE_INGEST_STALL_SECONDS", 300)
+CHATSPHERE_INGEST_RETRY_BACKOFF_MAX = env_int("CHATSPHERE_INGEST_RETRY_BACKOFF_MAX", 300)
+CHATSPHERE_SWEEP_INTERVAL_SECONDS = env_int("CHATSPHERE_SWEEP_INTERVAL_SECONDS", 60)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stalled-documents": {
+        "task": "documents.tasks.sweep_stalled_documents",
+        "schedule": float(CHATSPHERE_SWEEP_INTERVAL_SECONDS),
+    },
+}
 
 # --- files, static, i18n ----------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from accounts.tests.factories import ApiKeyFactory, InvitationFactory
 from bots.models import Bot
 from bots.tests.factories import BotFactory
 from conftest import Tenant
+from documents.tests.factories import DocumentFactory
 
 FACTORIES: dict[str, Callable[[Tenant], Model]] = {
     "accounts.Organization": lambda tenant: tenant.organization,
@@ -30,6 +31,7 @@ FACTORIES: dict[str, Callable[[Tenant], Model]] = {
     "accounts.Invitation": lambda tenant: InvitationFactory(organization=tenant.organization),
     "accounts.ApiKey": lambda tenant: ApiKeyFactory(organization=tenant.organization),
     "bots.Bot": lambda tenant: BotFactory(organization=tenant.organization, name="Alpha secret bot"),
+    "documents.Document": lambda tenant: DocumentFactory(bot=BotFactory(organization=tenant.organization)),
 }
 
 

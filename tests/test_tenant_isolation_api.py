@@ -25,6 +25,7 @@ from accounts.tests.factories import ApiKeyFactory, InvitationFactory
 from bots.tests.factories import BotFactory
 from chatsphere.api.views import registered_url_objects
 from conftest import Tenant, jwt_client
+from documents.tests.factories import DocumentFactory
 
 #: Routes that are public by design (the key in the URL is the credential) or take no object id.
 PUBLIC_ROUTES: set[str] = set()
@@ -68,6 +69,7 @@ def _object_ids(tenant: Tenant) -> dict[str, Callable[[], Any]]:
         "invitation_id": lambda: InvitationFactory(organization=organization).id,
         "api_key_id": lambda: ApiKeyFactory(organization=organization).id,
         "bot_id": lambda: BotFactory(organization=organization).id,
+        "document_id": lambda: DocumentFactory(bot=BotFactory(organization=organization)).id,
     }
 
 

@@ -44,6 +44,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
         if exc.errors:
             body["errors"] = exc.errors
+        body.update({key: value for key, value in exc.extra.items() if key not in body})
         response = Response(body, status=exc.status)
         if isinstance(exc, RateLimited):
             response["Retry-After"] = str(exc.retry_after)

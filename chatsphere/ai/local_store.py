@@ -1,0 +1,179 @@
+"""The local vector store: vectors in the project's database, searched exactly with numpy.
+
+Each namespace (bot) is kept in memory as one float32 matrix, loaded on first search and
+reloaded only when the namespace's generation has moved (any process's write moves it), so a
+search costs one indexed lookup plus a matrix-vector product.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import transaction
+from django.db.models import F
+
+from chatsphere.ai.models import StoredVector, VectorNamespace
+from chatsphere.ai.types import VectorMatch, VectorRecord
+
+
+@dataclass(frozen=True, slots=True)
+class _Matrix:
+    generation: int
+    namespace_pk: int
+    ids: np.ndarray  # object array of vector ids
+    document_ids: np.ndarray  # object array, for the per-document filter
+    vectors: np.ndarray  # (n, dimension) float32
+
+
+_EMPTY = np.empty((0, 0), dtype=np.float32)
+
+
+def _as_float32(values: np.ndarray | Sequence[float]) -> np.ndarray:
+    array = np.asarray(values, dtype=np.float32).reshape(-1)
+    if not np.all(np.isfinite(array)):
+        raise ValueError("Vectors must contain finite numbers only.")
+    return array
+
+
+class LocalStore:
+    name = "local"
+
+    def __init__(self) -> None:
+        self._cache: dict[str, _Matrix] = {}
+        self._lock = threading.Lock()
+
+    # --- writes ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _bump(namespace_pk: int) -> None:
+        VectorNamespace.objects.filter(pk=namespace_pk).update(generation=F("generation") + 1)
+
+    def upsert(self, *, namespace: str, records: Sequence[VectorRecord]) -> int:
+        if not records:
+            return 0
+        dimension = None
+        rows = []
+        for record in records:
+            values = _as_float32(record.values)
+            if dimension is None:
+                dimension = values.shape[0]
+            elif values.shape[0] != dimension:
+                raise ValueError("All vectors of one upsert must have the same dimension.")
+            document_id = str(record.metadata.get("document_id", record.id.split(":", 1)[0]))
+            rows.append((record.id, document_id, values.tobytes(), dict(record.metadata)))
+        with transaction.atomic():
+            space, _ = VectorNamespace.objects.get_or_create(name=namespace)
+            StoredVector.objects.bulk_create(
+                [
+                    StoredVector(namespace=space, vector_id=vid, document_id=doc, values=blob, metadata=meta)
+                    for vid, doc, blob, meta in rows
+                ],
+                batch_size=500,
+                update_conflicts=True,
+                unique_fields=["namespace", "vector_id"],
+                update_fields=["document_id", "values", "metadata"],
+            )
+            self._bump(space.pk)
+        return len(rows)
+
+    def delete_ids(self, *, namespace: str, ids: Sequence[str]) -> None:
+        if not ids:
+            return
+        with transaction.atomic():
+            space = VectorNamespace.objects.filter(name=namespace).first()
+            if space is None:
+                return
+            for start in range(0, len(ids), 500):
+                StoredVector.objects.filter(namespace=space, vector_id__in=list(ids[start : start + 500])).delete()
+            self._bump(space.pk)
+
+    def delete_document(self, *, namespace: str, document_id: str) -> None:
+        with transaction.atomic():
+            space = VectorNamespace.objects.filter(name=namespace).first()
+            if space is None:
+                return
+            StoredVector.objects.filter(namespace=space, document_id=document_id).delete()
+            self._bump(space.pk)
+
+    def delete_namespace(self, *, namespace: str) -> None:
+        VectorNamespace.objects.filter(name=namespace).delete()
+        with self._lock:
+            self._cache.pop(namespace, None)
+
+    # --- reads -----------------------------------------------------------------------------
+
+    def list_document_ids(self, *, namespace: str, document_id: str) -> list[str]:
+        return list(
+            StoredVector.objects.filter(namespace__name=namespace, document_id=document_id)
+            .order_by("vector_id")
+            .values_list("vector_id", flat=True)
+        )
+
+    def count(self, *, namespace: str) -> int:
+        return StoredVector.objects.filter(namespace__name=namespace).count()
+
+    def _matrix(self, namespace: str) -> _Matrix | None:
+        current = VectorNamespace.objects.filter(name=namespace).values_list("pk", "generation").first()
+        if current is None:
+            with self._lock:
+                self._cache.pop(namespace, None)
+            return None
+        namespace_pk, generation = current
+        cached = self._cache.get(namespace)
+        if cached is not None and cached.generation == generation and cached.namespace_pk == namespace_pk:
+            return cached
+        rows = list(
+            StoredVector.objects.filter(namespace_id=namespace_pk)
+            .order_by("pk")
+            .values_list("vector_id", "document_id", "values")
+        )
+        if rows:
+            ids = np.array([row[0] for row in rows], dtype=object)
+            document_ids = np.array([row[1] for row in rows], dtype=object)
+            vectors = np.vstack([np.frombuffer(bytes(row[2]), dtype=np.float32) for row in rows])
+        else:
+            ids = document_ids = np.empty(0, dtype=object)
+            vectors = _EMPTY
+        matrix = _Matrix(generation, namespace_pk, ids, document_ids, vectors)
+        with self._lock:
+            self._cache[namespace] = matrix
+        return matrix
+
+    def query(
+        self,
+        *,
+        namespace: str,
+        vector: np.ndarray | Sequence[float],
+        top_k: int,
+        document_id: str | None = None,
+    ) -> list[VectorMatch]:
+        matrix = self._matrix(namespace)
+        if matrix is None or matrix.ids.size == 0 or top_k <= 0:
+            return []
+        query = _as_float32(vector)
+        if query.shape[0] != matrix.vectors.shape[1]:
+            raise ValueError(
+                f"The query has {query.shape[0]} dimensions but this namespace holds {matrix.vectors.shape[1]}."
+            )
+        scores = matrix.vectors @ query
+        if document_id is not None:
+            scores = np.where(matrix.document_ids == document_id, scores, -np.inf)
+        k = min(top_k, scores.shape[0])
+        best = np.argpartition(-scores, k - 1)[:k] if k < scores.shape[0] else np.arange(scores.shape[0])
+        best = best[np.argsort(-scores[best], kind="stable")]
+        best = [index for index in best if np.isfinite(scores[index])]
+        if not best:
+            return []
+        ids = [str(matrix.ids[index]) for index in best]
+        metadata = dict(
+            StoredVector.objects.filter(namespace_id=matrix.namespace_pk, vector_id__in=ids).values_list(
+                "vector_id", "metadata"
+            )
+        )
+        return [
+            VectorMatch(id=vid, score=float(scores[index]), metadata=metadata.get(vid, {}))
+            for vid, index in zip(ids, best, strict=True)
+        ]

@@ -1,0 +1,43 @@
+"""Live document status for the dashboard: each change is sent to the organization's group."""
+
+from __future__ import annotations
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from documents.models import Document
+
+logger = logging.getLogger(__name__)
+
+
+def documents_group(organization_id: object) -> str:
+    return f"org-{organization_id}.documents"
+
+
+def progress_payload(document: Document) -> dict[str, object]:
+    return {
+        "id": str(document.id),
+        "bot_id": str(document.bot_id),
+        "title": document.title,
+        "status": document.status,
+        "stage": document.stage,
+        "progress": document.progress,
+        "error": document.error,
+        "chunk_count": document.chunk_count,
+    }
+
+
+def publish_progress(document: Document) -> None:
+    """Best effort: a dashboard that misses one update catches up on the next or on reload."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(
+            documents_group(document.organization_id),
+            {"type": "document.progress", "document": progress_payload(document)},
+        )
+    except Exception:  # the channel layer being down must never fail ingestion
+        logger.warning("could not publish progress of document %s", document.id, exc_info=True)

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import hashlib
+
+import factory
+from factory.django import DjangoModelFactory
+
+from bots.tests.factories import BotFactory
+from documents.models import Chunk, Document, DocumentSource, DocumentStatus
+
+
+class DocumentFactory(DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    bot = factory.SubFactory(BotFactory)
+    organization = factory.SelfAttribute("bot.organization")
+    source = DocumentSource.TEXT
+    title = factory.Sequence(lambda n: f"Document {n}")
+    sha256 = factory.Sequence(lambda n: hashlib.sha256(f"document-{n}".encode()).hexdigest())
+    content_type = "text"
+    status = DocumentStatus.READY
+
+
+class ChunkFactory(DjangoModelFactory):
+    class Meta:
+        model = Chunk
+
+    document = factory.SubFactory(DocumentFactory)
+    bot = factory.SelfAttribute("document.bot")
+    organization = factory.SelfAttribute("document.organization")
+    index = factory.Sequence(lambda n: n)
+    text = factory.Faker("paragraph")
+    content_hash = factory.LazyAttribute(lambda chunk: hashlib.sha256(chunk.text.encode()).hexdigest())
