@@ -53,7 +53,7 @@ format: install-dev
 	$(BIN)/ruff format .
 
 bench: install-dev
-	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in benchmarks/bench_*.py; do name=$$(basename $$script .py); echo "== $$name"; $(BIN)/python -m benchmarks.$$name || exit 1; done
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts

@@ -7,12 +7,13 @@ search costs one indexed lookup plus a matrix-vector product.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from chatsphere.ai.models import StoredVector, VectorNamespace
@@ -23,6 +24,7 @@ from chatsphere.ai.types import VectorMatch, VectorRecord
 class _Matrix:
     generation: int
     namespace_pk: int
+    pks: np.ndarray  # row ids, to fetch the metadata of the best matches
     ids: np.ndarray  # object array of vector ids
     document_ids: np.ndarray  # object array, for the per-document filter
     vectors: np.ndarray  # (n, dimension) float32
@@ -115,8 +117,16 @@ class LocalStore:
     def count(self, *, namespace: str) -> int:
         return StoredVector.objects.filter(namespace__name=namespace).count()
 
+    def _current(self, namespace: str) -> tuple[int, int] | None:
+        # Raw SQL: this runs on every search, and the ORM would double its cost.
+        table = connection.ops.quote_name(VectorNamespace._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, generation FROM {table} WHERE name = %s", [namespace])  # noqa: S608
+            row = cursor.fetchone()
+        return (int(row[0]), int(row[1])) if row else None
+
     def _matrix(self, namespace: str) -> _Matrix | None:
-        current = VectorNamespace.objects.filter(name=namespace).values_list("pk", "generation").first()
+        current = self._current(namespace)
         if current is None:
             with self._lock:
                 self._cache.pop(namespace, None)
@@ -128,19 +138,30 @@ class LocalStore:
         rows = list(
             StoredVector.objects.filter(namespace_id=namespace_pk)
             .order_by("pk")
-            .values_list("vector_id", "document_id", "values")
+            .values_list("pk", "vector_id", "document_id", "values")
         )
         if rows:
-            ids = np.array([row[0] for row in rows], dtype=object)
-            document_ids = np.array([row[1] for row in rows], dtype=object)
-            vectors = np.vstack([np.frombuffer(bytes(row[2]), dtype=np.float32) for row in rows])
+            pks = np.array([row[0] for row in rows], dtype=np.int64)
+            ids = np.array([row[1] for row in rows], dtype=object)
+            document_ids = np.array([row[2] for row in rows], dtype=object)
+            vectors = np.vstack([np.frombuffer(bytes(row[3]), dtype=np.float32) for row in rows])
         else:
+            pks = np.empty(0, dtype=np.int64)
             ids = document_ids = np.empty(0, dtype=object)
             vectors = _EMPTY
-        matrix = _Matrix(generation, namespace_pk, ids, document_ids, vectors)
+        matrix = _Matrix(generation, namespace_pk, pks, ids, document_ids, vectors)
         with self._lock:
             self._cache[namespace] = matrix
         return matrix
+
+    @staticmethod
+    def _stored_metadata(pks: list[int]) -> dict[int, dict]:
+        table = connection.ops.quote_name(StoredVector._meta.db_table)
+        placeholders = ", ".join(["%s"] * len(pks))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, metadata FROM {table} WHERE id IN ({placeholders})", pks)  # noqa: S608
+            rows = cursor.fetchall()
+        return {int(pk): value if isinstance(value, dict) else json.loads(value) for pk, value in rows}
 
     def query(
         self,
@@ -149,6 +170,7 @@ class LocalStore:
         vector: np.ndarray | Sequence[float],
         top_k: int,
         document_id: str | None = None,
+        include_metadata: bool = True,
     ) -> list[VectorMatch]:
         matrix = self._matrix(namespace)
         if matrix is None or matrix.ids.size == 0 or top_k <= 0:
@@ -160,20 +182,27 @@ class LocalStore:
             )
         scores = matrix.vectors @ query
         if document_id is not None:
-            scores = np.where(matrix.document_ids == document_id, scores, -np.inf)
+            scores[matrix.document_ids != document_id] = -np.inf
         k = min(top_k, scores.shape[0])
-        best = np.argpartition(-scores, k - 1)[:k] if k < scores.shape[0] else np.arange(scores.shape[0])
+        best = np.argpartition(scores, scores.shape[0] - k)[-k:] if k < scores.shape[0] else np.arange(k)
         best = best[np.argsort(-scores[best], kind="stable")]
-        best = [index for index in best if np.isfinite(scores[index])]
-        if not best:
+        best = best[np.isfinite(scores[best])]
+        if best.size == 0:
             return []
-        ids = [str(matrix.ids[index]) for index in best]
-        metadata = dict(
-            StoredVector.objects.filter(namespace_id=matrix.namespace_pk, vector_id__in=ids).values_list(
-                "vector_id", "metadata"
-            )
-        )
+        if include_metadata:
+            stored = self._stored_metadata([int(pk) for pk in matrix.pks[best]])
+            metadata = [stored.get(int(pk), {}) for pk in matrix.pks[best]]
+        else:
+            metadata = [
+                {"document_id": str(matrix.document_ids[index]), "chunk_index": _chunk_index(str(matrix.ids[index]))}
+                for index in best
+            ]
         return [
-            VectorMatch(id=vid, score=float(scores[index]), metadata=metadata.get(vid, {}))
-            for vid, index in zip(ids, best, strict=True)
+            VectorMatch(id=str(matrix.ids[index]), score=float(scores[index]), metadata=meta)
+            for index, meta in zip(best, metadata, strict=True)
         ]
+
+
+def _chunk_index(record_id: str) -> int:
+    _, _, tail = record_id.rpartition(":")
+    return int(tail) if tail.isdigit() else -1

@@ -75,9 +75,19 @@ class VectorStore(Protocol):
     def upsert(self, *, namespace: str, records: Sequence[VectorRecord]) -> int: ...
 
     def query(
-        self, *, namespace: str, vector: np.ndarray | Sequence[float], top_k: int, document_id: str | None = None
+        self,
+        *,
+        namespace: str,
+        vector: np.ndarray | Sequence[float],
+        top_k: int,
+        document_id: str | None = None,
+        include_metadata: bool = True,
     ) -> list[VectorMatch]:
-        """Best matches first, by cosine similarity; only in `document_id` when given."""
+        """Best matches first, by cosine similarity; only in `document_id` when given.
+
+        Without `include_metadata`, matches carry only `document_id` and `chunk_index` (callers that
+        read the chunks from the database skip the transfer of the stored text).
+        """
         ...
 
     def delete_ids(self, *, namespace: str, ids: Sequence[str]) -> None: ...
