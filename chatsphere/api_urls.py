@@ -1,7 +1,7 @@
 """Routes of the REST API, mounted at /api/v1/."""
 
 from django.http import HttpRequest, JsonResponse
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from accounts import api as accounts_api
 from bots import api as bots_api
@@ -52,6 +52,7 @@ urlpatterns = [
     path("bots/", bots_api.BotListApi.as_view(), name="bot-list"),
     path("bots/<uuid:bot_id>/", bots_api.BotDetailApi.as_view(), name="bot-detail"),
     path("bots/<uuid:bot_id>/rotate-key/", bots_api.BotRotateKeyApi.as_view(), name="bot-rotate-key"),
+    path("", include("chat.api_urls")),
 ]
 
 

@@ -1,5 +1,5 @@
 """WebSocket routes of every app."""
 
-from django.urls import URLPattern
+from chat.routing import websocket_urlpatterns as chat_websockets
 
-websocket_urlpatterns: list[URLPattern] = []
+websocket_urlpatterns = [*chat_websockets]

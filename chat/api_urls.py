@@ -1,0 +1,5 @@
+"""Chat API routes, mounted under /api/v1/."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
