@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,6 +13,17 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import Organization, Role, User
 from accounts.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `services` need real PostgreSQL and Redis: they run in the pass that has them."""
+    if os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"):
+        return
+    selected = [item for item in items if "services" not in item.keywords]
+    deselected = [item for item in items if "services" in item.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
 
 
 @pytest.fixture(autouse=True)

@@ -293,6 +293,8 @@ PINECONE_CLOUD = env_str("PINECONE_CLOUD", "aws")
 PINECONE_REGION = env_str("PINECONE_REGION", "us-east-1")
 #: Control-plane endpoint override (tests point it at a local server).
 PINECONE_CONTROLLER_HOST = env_str("PINECONE_CONTROLLER_HOST")
+#: First pause (seconds) before a provider call is retried; the pause grows with each try.
+CHATSPHERE_PROVIDER_RETRY_DELAY = env_float("CHATSPHERE_PROVIDER_RETRY_DELAY", 1.0)
 CHATSPHERE_LLM = env_str("CHATSPHERE_LLM", "auto")
 CHATSPHERE_EMBEDDINGS = env_str("CHATSPHERE_EMBEDDINGS", "auto")
 CHATSPHERE_VECTORSTORE = env_str("CHATSPHERE_VECTORSTORE", "auto")

@@ -62,7 +62,14 @@ def get_embedder() -> Embedder:
     kind = embedder_kind()
     dimension = settings.EMBEDDING_DIMENSION
     if kind == "gemini":
-        key = (kind, settings.GEMINI_API_KEY, settings.GEMINI_BASE_URL, settings.GEMINI_EMBEDDING_MODEL, dimension)
+        key = (
+            kind,
+            settings.GEMINI_API_KEY,
+            settings.GEMINI_BASE_URL,
+            settings.GEMINI_EMBEDDING_MODEL,
+            dimension,
+            settings.CHATSPHERE_PROVIDER_RETRY_DELAY,
+        )
 
         def build() -> Embedder:
             from chatsphere.ai.gemini_embedder import GeminiEmbedder
@@ -72,6 +79,7 @@ def get_embedder() -> Embedder:
                 model=settings.GEMINI_EMBEDDING_MODEL,
                 dimension=dimension,
                 base_url=settings.GEMINI_BASE_URL,
+                retry_initial_delay=settings.CHATSPHERE_PROVIDER_RETRY_DELAY,
             )
 
         return _shared("embedder", key, build)

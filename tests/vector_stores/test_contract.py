@@ -98,3 +98,11 @@ def test_large_batch_round_trip(store):
     assert store.upsert(namespace="bot-big", records=records) == 1200
     matches = store.query(namespace="bot-big", vector=unit(777), top_k=3)
     assert matches[0].id == "doc7:77"
+
+
+def test_ids_only_query_still_names_document_and_chunk(store):
+    store.upsert(namespace="bot-a", records=[record("d1", 0, 1), record("d1", 1, 2)])
+    match = store.query(namespace="bot-a", vector=unit(2), top_k=1, include_metadata=False)[0]
+    assert match.id == "d1:1"
+    assert match.metadata["document_id"] == "d1"
+    assert match.metadata["chunk_index"] == 1

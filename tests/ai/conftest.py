@@ -1,0 +1,3 @@
+from tests.fakes.fixtures import fake_gemini, fake_pinecone
+
+__all__ = ["fake_gemini", "fake_pinecone"]
