@@ -270,6 +270,36 @@ def invitation_accept(*, user: User, token: str) -> Membership:
     return membership
 
 
+def invitation_pending(*, token: str) -> Invitation | None:
+    """The pending invitation a link's token belongs to, if it can still be accepted."""
+    invitation = Invitation.objects.select_related("organization").filter(token_hash=hash_secret(token or "")).first()
+    return invitation if invitation is not None and invitation.status == "pending" else None
+
+
+def user_register_invited(*, email: str, password: str, token: str, full_name: str = "") -> tuple[User, Membership]:
+    """Sign up through an invitation: the account joins the inviting organization, none is created."""
+    invitation = invitation_pending(token=token)
+    if invitation is None:
+        raise ApplicationError(
+            "This invitation link is not valid: it may have expired, been used or been revoked.",
+            code="invalid_invitation",
+        )
+    email = _normalize_email(email)
+    if email != invitation.email.lower():
+        raise ValidationError({"email": [f"This invitation is for {invitation.email}."]})
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": ["An account with this e-mail address already exists: log in to accept."]})
+    candidate = User(email=email, full_name=full_name)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        raise ValidationError({"password": list(exc.messages)}) from exc
+    with transaction.atomic():
+        user = User.objects.create_user(email=email, password=password, full_name=full_name, is_staff=True)
+        membership = invitation_accept(user=user, token=token)
+    return user, membership
+
+
 # --- API keys -----------------------------------------------------------------------------
 
 

@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "chatsphere.dashboard.dashboard_context",
             ],
         },
     },
@@ -210,7 +211,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/app/login/"
+LOGIN_REDIRECT_URL = "/app/"
+LOGOUT_REDIRECT_URL = "/app/login/"
 
 INVITATION_TTL = timedelta(days=env_int("CHATSPHERE_INVITATION_TTL_DAYS", 7))
 
@@ -383,3 +386,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# --- chat
+#: Visitor and playground questions an organization may ask per calendar month (UTC); 0 = unlimited.
+CHATSPHERE_MONTHLY_MESSAGE_QUOTA = env_int("CHATSPHERE_MONTHLY_MESSAGE_QUOTA", 0)
+CHATSPHERE_CHAT_MAX_MESSAGE_CHARS = env_int("CHATSPHERE_CHAT_MAX_MESSAGE_CHARS", 4000)
+#: Earlier turns of a conversation sent with each question, newest first, up to this many tokens.
+CHATSPHERE_CHAT_HISTORY_TOKENS = env_int("CHATSPHERE_CHAT_HISTORY_TOKENS", 1500)
+CHATSPHERE_CHAT_LLM_TIMEOUT = env_float("CHATSPHERE_CHAT_LLM_TIMEOUT", 60.0)
+#: Tries of one answer when the model fails before its first token (never after).
+CHATSPHERE_CHAT_LLM_ATTEMPTS = env_int("CHATSPHERE_CHAT_LLM_ATTEMPTS", 2)
+#: Requests per period (`N/s`, `N/m`, `N/h`): questions per widget visitor and per client IP over
+#: the widget socket, per API key or user on the chat API and the playground.
+CHATSPHERE_CHAT_RATE_LIMITS = {
+    "visitor": env_str("CHATSPHERE_RATE_CHAT_VISITOR", "10/m"),
+    "ip": env_str("CHATSPHERE_RATE_CHAT_IP", "60/m"),
+    "api": env_str("CHATSPHERE_RATE_CHAT_API", "120/m"),
+}
+#: How long a widget visitor keeps its identity (and can resume its conversations).
+CHATSPHERE_VISITOR_TOKEN_MAX_AGE_DAYS = env_int("CHATSPHERE_VISITOR_TOKEN_MAX_AGE_DAYS", 90)

@@ -8,7 +8,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from chatsphere import health
 
 urlpatterns = [
-    path("", lambda request: redirect("/admin/"), name="home"),
+    path("", lambda request: redirect("dashboard:home"), name="home"),
+    path("app/", include("chatsphere.dashboard_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("chatsphere.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

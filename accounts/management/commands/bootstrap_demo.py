@@ -42,7 +42,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "Created the demo organization.\n"
-                f"  Log in at {settings.SITE_URL}/admin/ with\n"
+                f"  Log in at {settings.SITE_URL}/app/ with\n"
                 f"  e-mail:   {DEMO_EMAIL}\n"
                 f"  password: {password}\n"
                 f"  (also saved in {login_file})"
