@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 
 from accounts import api as accounts_api
 from bots import api as bots_api
+from documents import api as documents_api
 
 urlpatterns = [
     path("auth/register/", accounts_api.RegisterApi.as_view(), name="auth-register"),
@@ -52,6 +53,13 @@ urlpatterns = [
     path("bots/", bots_api.BotListApi.as_view(), name="bot-list"),
     path("bots/<uuid:bot_id>/", bots_api.BotDetailApi.as_view(), name="bot-detail"),
     path("bots/<uuid:bot_id>/rotate-key/", bots_api.BotRotateKeyApi.as_view(), name="bot-rotate-key"),
+    path("bots/<uuid:bot_id>/documents/", documents_api.BotDocumentListApi.as_view(), name="bot-document-list"),
+    path("documents/<uuid:document_id>/", documents_api.DocumentDetailApi.as_view(), name="document-detail"),
+    path(
+        "documents/<uuid:document_id>/reingest/",
+        documents_api.DocumentReingestApi.as_view(),
+        name="document-reingest",
+    ),
     path("", include("chat.api_urls")),
 ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -29,10 +30,31 @@ def progress_payload(document: Document) -> dict[str, object]:
     }
 
 
+#: Within one stage, updates closer together than this are not sent: a progress bar moving every
+#: quarter second looks live, and a large document does not flood the channel layer.
+MIN_INTERVAL_SECONDS = 0.25
+
+_last_sent: dict[str, tuple[str, str, float]] = {}
+
+
+def _worth_sending(document: Document) -> bool:
+    key = str(document.id)
+    now = time.monotonic()
+    previous = _last_sent.get(key)
+    if document.status != "processing":
+        _last_sent.pop(key, None)  # final states always go out
+        return True
+    same_stage = previous is not None and previous[:2] == (document.status, document.stage)
+    if same_stage and now - previous[2] < MIN_INTERVAL_SECONDS:
+        return False
+    _last_sent[key] = (document.status, document.stage, now)
+    return True
+
+
 def publish_progress(document: Document) -> None:
     """Best effort: a dashboard that misses one update catches up on the next or on reload."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not _worth_sending(document):
         return
     try:
         async_to_sync(layer.group_send)(

@@ -1,0 +1,129 @@
+"""Documents API: add knowledge to a bot (file, text or web page), list, read, delete, re-ingest."""
+
+from __future__ import annotations
+
+import uuid
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from chatsphere.api.views import TenantAPIView, register_url_object
+from documents import selectors, services
+from documents.models import Document, DocumentStatus
+
+register_url_object(
+    "document_id",
+    lambda organization, value: selectors.document_get(organization=organization, document_id=value),
+)
+
+
+class DocumentOutput(serializers.ModelSerializer):
+    bot = serializers.UUIDField(source="bot_id", read_only=True)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "bot",
+            "source",
+            "title",
+            "url",
+            "content_type",
+            "size_bytes",
+            "page_count",
+            "status",
+            "stage",
+            "progress",
+            "error",
+            "chunk_count",
+            "token_count",
+            "embedder",
+            "embedding_dimension",
+            "indexed_at",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class DocumentInput(serializers.Serializer):
+    """One of `file` (multipart), `text` (with an optional title) or `url`."""
+
+    file = serializers.FileField(required=False, allow_empty_file=True)
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    url = serializers.CharField(required=False, max_length=2000)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=255)
+
+    def validate(self, attrs: dict) -> dict:
+        given = [name for name in ("file", "text", "url") if name in attrs]
+        if not given:
+            raise serializers.ValidationError({"file": ["Send a file, a text with a title, or the url of a web page."]})
+        if len(given) > 1:
+            raise serializers.ValidationError({given[1]: [f"Send only one of file, text or url, not {given}."]})
+        return attrs
+
+
+class DocumentListQuery(serializers.Serializer):
+    status = serializers.ChoiceField(choices=DocumentStatus.choices, required=False)
+
+
+class BotDocumentListApi(TenantAPIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", enum=DocumentStatus.values, required=False),
+            OpenApiParameter("page_size", int, required=False),
+        ],
+        responses=DocumentOutput(many=True),
+        summary="Documents of a bot, newest first",
+    )
+    def get(self, request: Request, bot_id: uuid.UUID) -> Response:
+        query = DocumentListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        documents = selectors.document_list(
+            organization=self.actor.organization,
+            bot=self.url_objects["bot_id"],
+            status=query.validated_data.get("status"),
+        )
+        return self.paginated_response(documents, DocumentOutput)
+
+    @extend_schema(
+        request={"multipart/form-data": DocumentInput, "application/json": DocumentInput},
+        responses={202: DocumentOutput},
+        summary="Add a file, a text or a web page to a bot's knowledge (processed in the background)",
+    )
+    def post(self, request: Request, bot_id: uuid.UUID) -> Response:
+        data = DocumentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        bot, title = self.url_objects["bot_id"], values.get("title", "")
+        if "file" in values:
+            document = services.document_create_from_file(
+                actor=self.actor, bot=bot, uploaded_file=values["file"], title=title
+            )
+        elif "url" in values:
+            document = services.document_create_from_url(actor=self.actor, bot=bot, url=values["url"], title=title)
+        else:
+            document = services.document_create_from_text(actor=self.actor, bot=bot, title=title, text=values["text"])
+        return Response(DocumentOutput(document).data, status=status.HTTP_202_ACCEPTED)
+
+
+class DocumentDetailApi(TenantAPIView):
+    @extend_schema(responses=DocumentOutput, summary="A document with its processing status")
+    def get(self, request: Request, document_id: uuid.UUID) -> Response:
+        return Response(DocumentOutput(self.url_objects["document_id"]).data)
+
+    @extend_schema(responses={204: None}, summary="Delete a document, its passages and its vectors")
+    def delete(self, request: Request, document_id: uuid.UUID) -> Response:
+        services.document_delete(actor=self.actor, document=self.url_objects["document_id"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DocumentReingestApi(TenantAPIView):
+    @extend_schema(request=None, responses={202: DocumentOutput}, summary="Process a document again")
+    def post(self, request: Request, document_id: uuid.UUID) -> Response:
+        document = services.document_reingest(actor=self.actor, document=self.url_objects["document_id"])
+        return Response(DocumentOutput(document).data, status=status.HTTP_202_ACCEPTED)

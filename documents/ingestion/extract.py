@@ -1,0 +1,297 @@
+"""Text extraction per document type, into sections that keep page numbers and headings.
+
+Runs inside the extraction sandbox (see `sandbox.py`): these functions trust nothing about the
+bytes but rely on the sandbox for time and memory limits.
+
+PDFs are read with pypdfium2 (PDFium, the engine of Chrome's viewer): on the same files it is
+about ten times faster than pypdf with text of the same quality; `make bench` measures both and
+docs/ingestion.md records the figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import charset_normalizer
+
+from documents.ingestion.errors import ExtractionError
+from documents.ingestion.normalize import normalize_text
+from documents.ingestion.sniff import FileKind
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A run of text from one place of a document: a PDF page, or the part under a heading."""
+
+    text: str
+    page: int | None = None
+    heading: str | None = None
+
+
+@dataclass(slots=True)
+class Extracted:
+    sections: list[Section] = field(default_factory=list)
+    page_count: int | None = None
+    title: str | None = None
+
+
+def decode_text(data: bytes) -> str:
+    """Decode text of unknown encoding: UTF-8 (with or without BOM) first, then detection."""
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    return data.decode(_detect_encoding(data[: 1024 * 1024]), errors="replace")
+
+
+#: When detection finds several encodings equally plausible (short texts often do), the one
+#: most documents are written in wins.
+_COMMON_ENCODINGS = ("cp1252", "latin_1", "cp1251", "shift_jis", "gb18030", "euc_kr", "cp1250")
+
+
+def _detect_encoding(sample: bytes) -> str:
+    results = list(charset_normalizer.from_bytes(sample))
+    if not results:
+        return "cp1252"
+    best = results[0]
+    tied = {match.encoding for match in results if (match.chaos, match.coherence) == (best.chaos, best.coherence)}
+    return next((encoding for encoding in _COMMON_ENCODINGS if encoding in tied), best.encoding)
+
+
+def _meaningful_title(title: str | None) -> str | None:
+    title = " ".join((title or "").split())
+    return title if title and title.lower() not in {"untitled", "untitled document", "document"} else None
+
+
+# --- PDF ----------------------------------------------------------------------------------
+
+
+def extract_pdf(data: bytes, *, max_pages: int) -> Extracted:
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise ExtractionError("This PDF is password-protected. Remove the password and upload it again.") from exc
+        raise ExtractionError("This PDF is damaged or not a PDF and could not be read.") from exc
+    try:
+        page_count = len(document)
+        if page_count > max_pages:
+            raise ExtractionError(f"This PDF has {page_count:,} pages; at most {max_pages:,} pages are accepted.")
+        sections = []
+        for number in range(page_count):
+            page = document[number]
+            textpage = page.get_textpage()
+            try:
+                text = normalize_text(textpage.get_text_bounded())
+            finally:
+                textpage.close()
+                page.close()
+            if text:
+                sections.append(Section(text=text, page=number + 1))
+        title = _meaningful_title(document.get_metadata_dict(skip_empty=True).get("Title"))
+    finally:
+        document.close()
+    return Extracted(sections=sections, page_count=page_count, title=title)
+
+
+# --- DOCX ---------------------------------------------------------------------------------
+
+
+def _docx_blocks(document) -> Iterator[tuple[str, str | None]]:
+    """(text, heading level name or None) for paragraphs and table rows, in document order."""
+    from docx.table import Table
+
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            for row in block.rows:
+                cells = []
+                for cell in row.cells:
+                    value = " ".join(cell.text.split())
+                    if value and (not cells or cells[-1] != value):  # merged cells repeat their text
+                        cells.append(value)
+                if cells:
+                    yield " | ".join(cells), None
+            continue
+        style = (block.style.name if block.style is not None else "") or ""
+        yield block.text, style if style.lower().startswith(("heading", "title")) else None
+
+
+def extract_docx(data: bytes) -> Extracted:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError) as exc:
+        raise ExtractionError("This Word document is damaged and could not be read.") from exc
+    sections: list[Section] = []
+    heading: str | None = None
+    lines: list[str] = []
+
+    def flush() -> None:
+        text = normalize_text("\n".join(lines))
+        if text:
+            sections.append(Section(text=text, heading=heading))
+        lines.clear()
+
+    for text, style in _docx_blocks(document):
+        if style and text.strip():
+            flush()
+            heading = " ".join(text.split())[:300]
+            continue
+        lines.append(text)
+    flush()
+    title = (document.core_properties.title or "").strip() or None
+    return Extracted(sections=sections, title=title)
+
+
+# --- HTML ---------------------------------------------------------------------------------
+
+_MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+
+
+def extract_html(data: bytes) -> Extracted:
+    """The page's main content (navigation, footers and ads removed), split under its headings."""
+    import trafilatura
+
+    html = decode_text(data)
+    text = trafilatura.extract(
+        html,
+        output_format="markdown",
+        include_formatting=True,
+        include_tables=True,
+        include_comments=False,
+        include_links=False,
+        include_images=False,
+        favor_recall=True,
+    )
+    if not text:
+        text = _html_fallback_text(html)
+    metadata = trafilatura.extract_metadata(html)
+    title = _meaningful_title(metadata.title if metadata is not None else None)
+    return Extracted(sections=split_markdown(text), title=title)
+
+
+def _html_fallback_text(html: str) -> str:
+    """Every visible text node, for pages too small or unusual for main-content detection."""
+    import lxml.html
+    from lxml_html_clean import Cleaner
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    cleaned = Cleaner(scripts=True, javascript=True, style=True, comments=True, forms=True).clean_html(tree)
+    for element in cleaned.xpath("//title | //nav | //header | //footer | //aside"):
+        element.drop_tree()
+    return "\n".join(part.strip() for part in cleaned.itertext() if part.strip())
+
+
+# --- Markdown, text, CSV --------------------------------------------------------------------
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def split_markdown(markdown: str) -> list[Section]:
+    """Sections under ATX headings; each carries its heading path ("Install › Linux")."""
+    sections: list[Section] = []
+    path: list[tuple[int, str]] = []
+    lines: list[str] = []
+    has_body = False
+    in_fence = False
+
+    def flush() -> None:
+        nonlocal has_body
+        text = normalize_text("\n".join(lines))
+        if text:
+            sections.append(Section(text=text, heading=" › ".join(title for _, title in path) or None))
+        lines.clear()
+        has_body = False
+
+    for line in markdown.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        match = None if in_fence else _MARKDOWN_HEADING.match(line)
+        if match:
+            if has_body:
+                flush()
+            level, title = len(match.group(1)), _LINK.sub(r"\1", match.group(2)).strip()
+            path = [(lvl, t) for lvl, t in path if lvl < level] + [(level, title[:200])]
+            # Headings stay in the text (they give a passage its context); a heading with no text
+            # of its own joins the section that follows it.
+            lines.append(line)
+            continue
+        lines.append(_LINK.sub(r"\1", line))
+        has_body = has_body or bool(line.strip())
+    flush()
+    return sections
+
+
+def extract_markdown(data: bytes) -> Extracted:
+    text = decode_text(data)
+    match = next((_MARKDOWN_HEADING.match(line) for line in text.splitlines() if line.startswith("# ")), None)
+    return Extracted(sections=split_markdown(text), title=match.group(2).strip() if match else None)
+
+
+def extract_text(data: bytes) -> Extracted:
+    text = normalize_text(decode_text(data))
+    return Extracted(sections=[Section(text=text)] if text else [])
+
+
+#: CSV rows become "Column: value; Column: value" lines, so every chunk carries its column names.
+CSV_ROWS_PER_SECTION = 200
+
+
+def extract_csv(data: bytes) -> Extracted:
+    text = decode_text(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:16384], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        header = [" ".join(name.split()) for name in next(reader, [])]
+        sections: list[Section] = []
+        rows: list[str] = []
+        for row in reader:
+            pairs = [
+                f"{header[i] if i < len(header) and header[i] else f'Column {i + 1}'}: {value.strip()}"
+                for i, value in enumerate(row)
+                if value.strip()
+            ]
+            if pairs:
+                rows.append("; ".join(pairs))
+            if len(rows) >= CSV_ROWS_PER_SECTION:
+                sections.append(Section(text=normalize_text("\n".join(rows))))
+                rows = []
+    except csv.Error as exc:
+        raise ExtractionError(f"This CSV file could not be read: {exc}.") from exc
+    if rows:
+        sections.append(Section(text=normalize_text("\n".join(rows))))
+    return Extracted(sections=sections)
+
+
+def extract(data: bytes, kind: str, *, max_pages: int) -> Extracted:
+    """Extract a document of a detected kind (see `sniff.detect_type`)."""
+    match FileKind(kind):
+        case FileKind.PDF:
+            return extract_pdf(data, max_pages=max_pages)
+        case FileKind.DOCX:
+            return extract_docx(data)
+        case FileKind.HTML:
+            return extract_html(data)
+        case FileKind.MARKDOWN:
+            return extract_markdown(data)
+        case FileKind.CSV:
+            return extract_csv(data)
+        case _:
+            return extract_text(data)

@@ -1,0 +1,159 @@
+"""OfflineAnswerer: quotes the matching sentences of the sources, with their citation markers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from chatsphere.ai.offline_answerer import OfflineAnswerer
+from chatsphere.ai.types import LLM, ChatTurn, Completion, LLMEvent, LLMRequest, SourcePassage, TextDelta
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(30)]
+
+REFUNDS = SourcePassage(
+    number=1,
+    title="Billing FAQ",
+    page=3,
+    text="Invoices are sent monthly. Annual plans can be refunded in full within 30 days of purchase. "
+    "Monthly plans are not refundable.",
+)
+PASSWORDS = SourcePassage(
+    number=2,
+    title="Account help",
+    text="To reset your password, open Settings and choose Security. The reset link expires after one hour.",
+)
+HOLIDAYS = SourcePassage(number=7, title="Office hours", text="The office is closed on public holidays.")
+
+
+def make_request(question: str, sources: list[SourcePassage]) -> LLMRequest:
+    return LLMRequest(
+        model="offline",
+        system_instruction="Answer from the sources only.",
+        contents=[ChatTurn("user", question)],
+        question=question,
+        sources=sources,
+    )
+
+
+async def collect(question: str, sources: list[SourcePassage]) -> tuple[list[LLMEvent], str]:
+    events = [event async for event in OfflineAnswerer().stream(make_request(question, sources))]
+    return events, "".join(e.text for e in events if isinstance(e, TextDelta))
+
+
+def cited(text: str) -> set[int]:
+    return {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+
+
+async def test_answers_by_quoting_the_matching_source_with_its_number() -> None:
+    events, text = await collect("Can I get a refund on an annual plan?", [PASSWORDS, REFUNDS, HOLIDAYS])
+
+    assert text.startswith("According to Billing FAQ (page 3): “Annual plans can be refunded in full")
+    assert "[1]" in text
+    assert cited(text) == {1}
+    assert "Annual plans can be refunded in full within 30 days of purchase." in text
+
+
+async def test_streams_several_deltas_then_one_completion() -> None:
+    events, text = await collect("How do I reset my password?", [REFUNDS, PASSWORDS])
+
+    deltas = [e for e in events if isinstance(e, TextDelta)]
+    assert len(deltas) > 1
+    assert all(e.text for e in deltas)
+    assert isinstance(events[-1], Completion)
+    assert [e for e in events if isinstance(e, Completion)] == [events[-1]]
+    completion = events[-1]
+    assert completion.finish_reason == "stop"
+    assert completion.model == "offline"
+    assert completion.input_tokens > 0
+    assert completion.output_tokens > 0
+    assert cited(text) == {2}
+    assert "Account help" in text
+    assert "page" not in text  # the source has no page number
+
+
+async def test_quotes_sentences_from_several_sources_each_with_its_own_marker() -> None:
+    question = "When does the password reset link expire and when is the office closed?"
+    _, text = await collect(question, [PASSWORDS, HOLIDAYS, REFUNDS])
+
+    assert "The reset link expires after one hour.” [2]" in text
+    assert "The office is closed on public holidays.” [7]" in text
+    assert 1 not in cited(text)
+
+
+async def test_every_quote_comes_from_the_sources() -> None:
+    sources = [REFUNDS, PASSWORDS, HOLIDAYS]
+    _, text = await collect("refund password office", sources)
+
+    quotes = re.findall(r"“(.*?)”", text)
+    assert quotes
+    assert len(quotes) <= 3
+    for quote in quotes:
+        assert any(quote.strip("…") in s.text for s in sources)
+
+
+@pytest.mark.parametrize(
+    ("question", "sources"),
+    [
+        ("What is the capital of Mongolia?", [REFUNDS, PASSWORDS, HOLIDAYS]),
+        ("How do refunds work?", []),
+        ("What is it?", [REFUNDS]),  # only stopwords
+        ("", [REFUNDS]),
+    ],
+)
+async def test_no_answer_when_nothing_matches(question: str, sources: list[SourcePassage]) -> None:
+    events, _ = await collect(question, sources)
+
+    assert len(events) == 1
+    assert isinstance(events[0], Completion)
+    assert events[0].finish_reason == "no_answer"
+    assert events[0].output_tokens == 0
+    assert events[0].model == "offline"
+
+
+async def test_never_cites_a_number_it_was_not_given() -> None:
+    sources = [
+        SourcePassage(number=4, title="A", text="Shipping to Canada takes five days. Shipping is free over $50."),
+        SourcePassage(number=9, title="B", text="Express shipping to Canada costs $15."),
+    ]
+    _, text = await collect("How long does shipping to Canada take and what does express shipping cost?", sources)
+
+    assert cited(text)
+    assert cited(text) <= {4, 9}
+
+
+async def test_long_sentences_are_trimmed_with_an_ellipsis() -> None:
+    filler = " ".join(f"word{i}" for i in range(150))
+    source = SourcePassage(
+        number=3, title="Long", text=f"{filler} the warranty covers batteries for two years {filler}."
+    )
+    _, text = await collect("What does the warranty cover?", [source])
+
+    quote = re.findall(r"“(.*?)”", text)[0]
+    assert len(quote) <= 402
+    assert quote.startswith("…")
+    assert quote.endswith("…")
+    assert "the warranty covers batteries for two years" in quote
+    assert text.endswith("[3]")
+
+
+async def test_non_english_sources() -> None:
+    source = SourcePassage(
+        number=5, title="Hilfe", text="Die Rückerstattung erfolgt innerhalb von 30 Tagen. Wir sind montags geschlossen."
+    )
+    _, text = await collect("Wann erfolgt die Rückerstattung?", [source])
+
+    assert "“Die Rückerstattung erfolgt innerhalb von 30 Tagen.” [5]" in text
+    assert "montags" not in text
+
+
+async def test_untitled_source() -> None:
+    source = SourcePassage(number=1, title="", text="Support answers e-mails within one business day.")
+    _, text = await collect("How fast does support answer e-mails?", [source])
+
+    assert text.startswith("According to the source: “Support answers")
+
+
+async def test_implements_the_llm_protocol() -> None:
+    assert isinstance(OfflineAnswerer(), LLM)
+    assert OfflineAnswerer.name == "offline"
