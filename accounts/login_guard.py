@@ -7,6 +7,7 @@ and the wait doubles with each failure (capped). Kept in the cache, shared by al
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 
 from django.conf import settings
@@ -26,7 +27,8 @@ def login_guard_check(*, email: str) -> None:
     state = cache.get(_key(email))
     if not state:
         return
-    wait = int(state.get("locked_until", 0) - time.time())
+    # Round up: truncating would let the first (one-second) lock pass unenforced.
+    wait = math.ceil(state.get("locked_until", 0) - time.time())
     if wait > 0:
         raise RateLimited(f"Too many failed logins for this account. Try again in {wait} seconds.", retry_after=wait)
 

@@ -6,7 +6,6 @@ import uuid
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -70,8 +69,6 @@ class DocumentListQuery(serializers.Serializer):
 
 
 class BotDocumentListApi(TenantAPIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-
     @extend_schema(
         parameters=[
             OpenApiParameter("status", enum=DocumentStatus.values, required=False),
