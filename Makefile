@@ -25,6 +25,7 @@ install-dev: $(VENV)/.dev
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+run: export CHATSPHERE_SITE_URL ?= http://$(HOST):$(PORT)
 run: migrate
 	$(BIN)/python manage.py bootstrap_demo
 	@echo "ChatSphere is starting on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
