@@ -19,7 +19,7 @@ from chatsphere.dashboard import OrganizationMixin, apply_errors
 from chatsphere.errors import ApplicationError
 
 #: The tabs of a bot's pages: (URL name, label).
-BOT_SECTIONS = [("dashboard:bot-settings", "Settings")]
+BOT_SECTIONS = [("dashboard:bot-settings", "Settings"), ("dashboard:bot-knowledge", "Knowledge")]
 
 
 class BotListView(OrganizationMixin, TemplateView):

@@ -1,5 +1,13 @@
 """Chat API routes, mounted under /api/v1/."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from chat import api
+
+urlpatterns = [
+    path("bots/<uuid:bot_id>/chat/", api.ChatApi.as_view(), name="bot-chat"),
+    path("bots/<uuid:bot_id>/conversations/", api.ConversationListApi.as_view(), name="conversation-list"),
+    path("conversations/<uuid:conversation_id>/", api.ConversationDetailApi.as_view(), name="conversation-detail"),
+    path("messages/<uuid:message_id>/feedback/", api.MessageFeedbackApi.as_view(), name="message-feedback"),
+    path("widget/<str:public_key>/config/", api.WidgetConfigApi.as_view(), name="widget-config"),
+]

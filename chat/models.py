@@ -25,6 +25,9 @@ class Conversation(TenantModel):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["bot", "-created_at", "-id"], name="conv_bot_created_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(channel__in=Channel.values), name="conversation_channel_valid"),
+        ]
 
     def __str__(self) -> str:
         return self.title or f"Conversation {self.id}"
@@ -57,8 +60,13 @@ class Message(TenantModel):
                 condition=models.Q(feedback__isnull=True) | models.Q(feedback__in=[-1, 1]),
                 name="message_feedback_valid",
             ),
+            models.CheckConstraint(condition=models.Q(role__in=MessageRole.values), name="message_role_valid"),
         ]
-        indexes = [models.Index(fields=["conversation", "created_at"], name="message_conv_created_idx")]
+        indexes = [
+            models.Index(fields=["conversation", "created_at"], name="message_conv_created_idx"),
+            # The monthly quota counts an organization's questions since the first of the month.
+            models.Index(fields=["organization", "role", "created_at"], name="message_org_role_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.role}: {self.content[:50]}"

@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 
 from accounts import views as accounts_views
 from bots import views as bots_views
+from documents import views as documents_views
 
 app_name = "dashboard"
 
@@ -51,4 +52,15 @@ urlpatterns = [
     path("bots/<uuid:bot_id>/", bots_views.BotSettingsView.as_view(), name="bot-settings"),
     path("bots/<uuid:bot_id>/delete/", bots_views.BotDeleteView.as_view(), name="bot-delete"),
     path("bots/<uuid:bot_id>/rotate-key/", bots_views.BotRotateKeyView.as_view(), name="bot-rotate-key"),
+    # knowledge
+    path("bots/<uuid:bot_id>/knowledge/", documents_views.KnowledgeView.as_view(), name="bot-knowledge"),
+    path("bots/<uuid:bot_id>/knowledge/upload/", documents_views.UploadView.as_view(), name="bot-knowledge-upload"),
+    path("bots/<uuid:bot_id>/knowledge/text/", documents_views.TextView.as_view(), name="bot-knowledge-text"),
+    path("bots/<uuid:bot_id>/knowledge/url/", documents_views.UrlView.as_view(), name="bot-knowledge-url"),
+    path("documents/<uuid:document_id>/delete/", documents_views.DocumentDeleteView.as_view(), name="document-delete"),
+    path(
+        "documents/<uuid:document_id>/reingest/",
+        documents_views.DocumentReingestView.as_view(),
+        name="document-reingest",
+    ),
 ]

@@ -91,19 +91,18 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "corsheaders",
     "channels",
     "chatsphere.ai",
     "accounts",
     "bots",
     "documents",
     "chat",
+    "widget",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -172,7 +171,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("CHATSPHERE_CHANNELS_PREFIX", "chatsphere")},
+            "CONFIG": {
+                # redis-py's default 5 s socket timeout equals channels_redis's 5 s blocking pop: an
+                # idle socket's receive would time out. The read timeout must be longer.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                "prefix": env_str("CHATSPHERE_CHANNELS_PREFIX", "chatsphere"),
+            },
         }
     }
 else:
@@ -282,7 +286,6 @@ CHATSPHERE_LOGIN_MAX_DELAY_SECONDS = env_int("CHATSPHERE_LOGIN_MAX_DELAY_SECONDS
 #: Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted.
 CHATSPHERE_TRUSTED_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"]
 
-CORS_URLS_REGEX = r"^/api/v1/widget/.*$"
 
 # --- AI providers -----------------------------------------------------------------------
 

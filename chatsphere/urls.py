@@ -12,6 +12,7 @@ urlpatterns = [
     path("app/", include("chatsphere.dashboard_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("chatsphere.api_urls")),
+    path("chat/", include("widget.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz/", health.healthz, name="healthz"),

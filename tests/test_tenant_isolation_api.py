@@ -23,12 +23,15 @@ from accounts.services import api_key_create
 from accounts.tenancy import Actor
 from accounts.tests.factories import ApiKeyFactory, InvitationFactory
 from bots.tests.factories import BotFactory
+from chat.tests.factories import AnswerFactory, ConversationFactory
 from chatsphere.api.views import registered_url_objects
 from conftest import Tenant, jwt_client
 from documents.tests.factories import DocumentFactory
 
 #: Routes that are public by design (the key in the URL is the credential) or take no object id.
-PUBLIC_ROUTES: set[str] = set()
+PUBLIC_ROUTES: set[str] = {
+    "widget-config",  # the widget's public key is the credential; chat/tests/test_api.py covers it
+}
 
 METHODS = ["get", "post", "put", "patch", "delete"]
 
@@ -70,6 +73,8 @@ def _object_ids(tenant: Tenant) -> dict[str, Callable[[], Any]]:
         "api_key_id": lambda: ApiKeyFactory(organization=organization).id,
         "bot_id": lambda: BotFactory(organization=organization).id,
         "document_id": lambda: DocumentFactory(bot=BotFactory(organization=organization)).id,
+        "conversation_id": lambda: ConversationFactory(bot=BotFactory(organization=organization)).id,
+        "message_id": lambda: AnswerFactory(conversation__bot=BotFactory(organization=organization)).id,
     }
 
 

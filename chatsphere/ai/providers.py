@@ -120,7 +120,11 @@ def get_llm() -> LLM:
         def build() -> LLM:
             from chatsphere.ai.gemini_llm import GeminiLLM
 
-            return GeminiLLM(api_key=settings.GEMINI_API_KEY, base_url=settings.GEMINI_BASE_URL)
+            return GeminiLLM(
+                api_key=settings.GEMINI_API_KEY,
+                base_url=settings.GEMINI_BASE_URL,
+                retry_initial_delay=settings.CHATSPHERE_PROVIDER_RETRY_DELAY,
+            )
 
         return _shared("llm", key, build)
 

@@ -1,0 +1,523 @@
+"""The chat sockets through the project's ASGI application: the widget (anonymous visitors of
+the bot's allowed origins) and the dashboard playground (signed-in members)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+import pytest_asyncio
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from bots.models import Bot
+from chat.consumers import CLOSE_BOT_UNAVAILABLE
+from chat.groups import bot_sockets_recheck
+from chat.models import Channel, Conversation, Message, MessageRole
+from chat.tests.conftest import ALLOWED, TIDES_TEXT, add_document
+from chat.visitors import visitor_token_issue
+from chatsphere.asgi import application
+from tests.fakes.gemini import FakeGemini
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]
+
+QUESTION = "How much does the Puffin Island ferry cost?"
+WAIT = 15  # seconds a test waits for one event
+HOST = "testserver"
+
+
+def headers(origin: str | None = ALLOWED, *, extra: list[tuple[bytes, bytes]] | None = None) -> list:
+    result = [(b"host", HOST.encode())]
+    if origin is not None:
+        result.append((b"origin", origin.encode()))
+    return result + (extra or [])
+
+
+class Socket:
+    """A connected (or refused) socket and its session event."""
+
+    def __init__(self, communicator: WebsocketCommunicator, connected: bool, session: dict[str, Any] | None):
+        self.communicator = communicator
+        self.connected = connected
+        self.session = session or {}
+
+    async def send(self, data: Any) -> None:
+        await self.communicator.send_json_to(data)
+
+    async def ask(self, text: str, conversation_id: str | None = None) -> list[dict[str, Any]]:
+        frame: dict[str, Any] = {"type": "message", "text": text}
+        if conversation_id is not None:
+            frame["conversation_id"] = conversation_id
+        await self.send(frame)
+        return await self.until_end()
+
+    async def receive(self) -> dict[str, Any]:
+        return await self.communicator.receive_json_from(timeout=WAIT)
+
+    async def until_end(self) -> list[dict[str, Any]]:
+        """Events up to and including `done` or `error`."""
+        events = []
+        while True:
+            event = await self.receive()
+            events.append(event)
+            if event["type"] in ("done", "error"):
+                return events
+
+    async def close(self) -> None:
+        await self.communicator.disconnect()
+
+
+async def open_socket(
+    path: str, origin: str | None = ALLOWED, query: dict[str, str] | None = None, **kwargs: Any
+) -> Socket:
+    url = path + (f"?{urlencode(query)}" if query else "")
+    communicator = WebsocketCommunicator(application, url, headers=headers(origin, **kwargs))
+    connected, _ = await communicator.connect(timeout=WAIT)
+    session = await communicator.receive_json_from(timeout=WAIT) if connected else None
+    if not connected:
+        await communicator.disconnect()  # what the server tells a refused application
+    return Socket(communicator, connected, session)
+
+
+def widget(bot: Bot) -> str:
+    return f"/ws/widget/{bot.public_key}/"
+
+
+@pytest_asyncio.fixture
+async def sockets() -> AsyncIterator[list[Socket]]:
+    """Sockets opened by a test are closed after it."""
+    opened: list[Socket] = []
+    yield opened
+    for socket in opened:
+        if socket.connected:
+            await socket.close()
+
+
+@pytest.fixture
+def bot(transactional_db: None, tenant_a: Any) -> Bot:
+    bot = Bot.objects.create(
+        organization=tenant_a.organization, name="Ferries", allowed_origins=[ALLOWED], fallback_message="No idea."
+    )
+    add_document(bot, "Ferries", TIDES_TEXT)
+    return bot
+
+
+async def connect(sockets: list[Socket], path: str, origin: str | None = ALLOWED, **kwargs: Any) -> Socket:
+    socket = await open_socket(path, origin, **kwargs)
+    sockets.append(socket)
+    return socket
+
+
+def types(events: list[dict[str, Any]]) -> list[str]:
+    return [event["type"] for event in events]
+
+
+# --- connecting -----------------------------------------------------------------------------
+
+
+async def test_widget_answers_with_the_event_stream(bot, sockets):
+    socket = await connect(sockets, widget(bot))
+    assert socket.connected
+    assert socket.session["type"] == "session"
+    assert socket.session["max_message_chars"] == 4000
+    assert socket.session["visitor_token"]
+
+    events = await socket.ask(QUESTION)
+
+    assert types(events)[0] == "conversation"
+    assert types(events)[-2:] == ["sources", "done"]
+    assert set(types(events)[1:-2]) == {"token"}
+    text = "".join(event["text"] for event in events if event["type"] == "token")
+    assert "twelve euros" in text
+    assert events[-2]["citations"][0]["title"] == "Ferries"
+    conversation = await Conversation.objects.aget(id=events[0]["id"])
+    assert conversation.channel == Channel.WIDGET and conversation.visitor_id
+    answer = await Message.objects.aget(id=events[-1]["message_id"])
+    assert answer.content == text and answer.role == MessageRole.ASSISTANT
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://allowed.example",
+        "HTTPS://ALLOWED.EXAMPLE",
+        "https://Allowed.Example",
+        "https://allowed.example:443",
+    ],
+)
+async def test_allowed_origin_and_its_case_variants_connect(bot, sockets, origin):
+    assert (await connect(sockets, widget(bot), origin)).connected
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        None,
+        "",
+        "null",
+        "https://allowed.example.evil.com",
+        "HTTPS://ALLOWED.EXAMPLE.EVIL.COM",
+        "https://allowed.example@evil.com",
+        "https://evil.com@allowed.example",
+        "https://allowed.example:8443",
+        "http://allowed.example",
+        "HTTP://ALLOWED.EXAMPLE",
+        "wss://allowed.example",
+        "https://sub.allowed.example",
+        "https://allowed.examplee",
+        "https://evil.com",
+        "https://allowed.example/path",
+        "https://allowed.example#",
+        "file://",
+        "https://allowed.example, https://evil.com",
+    ],
+)
+async def test_other_origins_cannot_connect(bot, sockets, origin):
+    socket = await connect(sockets, widget(bot), origin)
+    assert not socket.connected
+
+
+async def test_two_different_origin_headers_are_refused(bot, sockets):
+    socket = await connect(sockets, widget(bot), ALLOWED, extra=[(b"origin", b"https://evil.com")])
+    assert not socket.connected
+
+
+async def test_allowed_origin_with_a_port(bot, sockets):
+    bot.allowed_origins = ["http://localhost:3000"]
+    await bot.asave(update_fields=["allowed_origins"])
+    assert (await connect(sockets, widget(bot), "http://LOCALHOST:3000")).connected
+    assert not (await connect(sockets, widget(bot), "http://localhost")).connected
+    assert not (await connect(sockets, widget(bot), "http://localhost:3001")).connected
+    assert not (await connect(sockets, widget(bot), "https://localhost:3000")).connected
+
+
+async def test_empty_allowed_origins_admit_only_the_apps_own_host(bot, sockets, settings):
+    settings.SITE_URL = "https://chat.example.net"
+    bot.allowed_origins = []
+    await bot.asave(update_fields=["allowed_origins"])
+    assert (await connect(sockets, widget(bot), f"http://{HOST}")).connected
+    assert (await connect(sockets, widget(bot), "https://chat.example.net")).connected
+    for origin in (ALLOWED, f"https://{HOST}", f"http://{HOST}:8080", "null", None):
+        assert not (await connect(sockets, widget(bot), origin)).connected, origin
+
+
+async def test_the_hosted_chat_page_connects_whatever_the_allowed_origins(bot, sockets, settings):
+    settings.SITE_URL = "https://chat.example.net"
+    assert bot.allowed_origins == [ALLOWED]
+    assert (await connect(sockets, widget(bot), ALLOWED)).connected
+    assert (await connect(sockets, widget(bot), "https://chat.example.net")).connected
+    assert not (await connect(sockets, widget(bot), "https://other.example")).connected
+
+
+async def test_inactive_bot_or_unknown_key_is_refused(bot, sockets):
+    assert not (await connect(sockets, "/ws/widget/pk_unknown/")).connected
+    bot.is_active = False
+    await bot.asave(update_fields=["is_active"])
+    assert not (await connect(sockets, widget(bot))).connected
+
+
+async def test_switching_the_bot_off_closes_open_sockets(bot, sockets):
+    socket = await connect(sockets, widget(bot))
+    assert socket.connected
+
+    def switch_off() -> None:
+        Bot.objects.filter(id=bot.id).update(is_active=False)
+        bot_sockets_recheck(organization_id=bot.organization_id, bot_id=bot.id)
+
+    await database_sync_to_async(switch_off)()
+
+    event = await socket.receive()
+    assert event["type"] == "error" and event["code"] == "bot_unavailable"
+    closed = await socket.communicator.receive_output(timeout=WAIT)
+    assert closed == {"type": "websocket.close", "code": CLOSE_BOT_UNAVAILABLE}
+    socket.connected = False
+
+
+async def test_widget_records_the_page_and_browser(bot, sockets):
+    socket = await connect(
+        sockets,
+        widget(bot),
+        query={"page": f"{ALLOWED}/pricing?plan=pro"},
+        extra=[(b"user-agent", b"Mozilla/5.0 (Test)")],
+    )
+    events = await socket.ask(QUESTION)
+    conversation = await Conversation.objects.aget(id=events[0]["id"])
+    assert conversation.origin_page == f"{ALLOWED}/pricing?plan=pro"
+    assert conversation.user_agent == "Mozilla/5.0 (Test)"
+
+    other = await connect(sockets, widget(bot), query={"page": "https://evil.com/phish"})
+    events = await other.ask(QUESTION)
+    conversation = await Conversation.objects.aget(id=events[0]["id"])
+    assert conversation.origin_page == ALLOWED, "a page of another site is not believed"
+
+
+async def test_an_idle_socket_keeps_working(bot, sockets):
+    """A visitor reading the welcome message for a while must still get an answer."""
+    socket = await connect(sockets, widget(bot))
+    await asyncio.sleep(7)
+    await socket.send({"type": "ping"})
+    assert await socket.receive() == {"type": "pong"}
+
+
+# --- frames ---------------------------------------------------------------------------------
+
+
+async def test_bad_frames_get_an_error_and_the_socket_keeps_answering(bot, sockets):
+    socket = await connect(sockets, widget(bot))
+    communicator = socket.communicator
+
+    await socket.send({"type": "message", "text": "x" * 4001})
+    assert (await socket.receive())["code"] == "message_too_long"
+    await communicator.send_to(text_data="x" * 100_000)
+    assert (await socket.receive())["code"] == "message_too_long"
+    await communicator.send_to(text_data="this is not JSON")
+    assert (await socket.receive())["code"] == "invalid_json"
+    await communicator.send_to(text_data="[1, 2]")
+    assert (await socket.receive())["code"] == "invalid_json"
+    await socket.send({"type": "dance"})
+    event = await socket.receive()
+    assert event["type"] == "error" and event["code"] == "unknown_type"
+    await socket.send({"text": "no type"})
+    assert (await socket.receive())["code"] == "unknown_type"
+    for kind in (["message"], {"a": 1}, 7, None):
+        await socket.send({"type": kind, "text": "hi"})
+        assert (await socket.receive())["code"] == "unknown_type", kind
+    await communicator.send_to(bytes_data=b"\x00\x01")
+    assert (await socket.receive())["code"] == "invalid_frame"
+    await socket.send({"type": "message"})
+    assert (await socket.receive())["code"] == "invalid"
+    await socket.send({"type": "message", "text": "  "})
+    assert (await socket.receive())["code"] == "empty_message"
+    await socket.send({"type": "message", "text": "hi", "conversation_id": "not-a-uuid"})
+    assert (await socket.receive())["code"] == "invalid"
+    await socket.send({"type": "ping"})
+    assert await socket.receive() == {"type": "pong"}
+
+    events = await socket.ask(QUESTION)
+    assert types(events)[-1] == "done"
+    assert await Message.objects.filter(role=MessageRole.USER).acount() == 1
+    assert await communicator.receive_nothing(timeout=0.1)
+
+
+async def test_a_message_of_exactly_the_limit_is_accepted(bot, sockets):
+    socket = await connect(sockets, widget(bot))
+    events = await socket.ask("ferry " * 666 + "cost")  # 4000 characters
+    assert types(events)[-1] == "done"
+
+
+# --- visitors and their conversations -------------------------------------------------------
+
+
+async def test_visitor_resumes_its_own_conversation_with_its_token(bot, sockets):
+    first = await connect(sockets, widget(bot))
+    events = await first.ask(QUESTION)
+    conversation_id = events[0]["id"]
+    token = first.session["visitor_token"]
+    await first.close()
+    first.connected = False
+
+    again = await connect(sockets, widget(bot), query={"visitor_token": token})
+    assert again.connected
+    events = await again.ask("Which pier does the ferry leave from?", conversation_id)
+
+    assert events[0] == {"type": "conversation", "id": conversation_id}
+    assert types(events)[-1] == "done"
+    assert await Message.objects.filter(conversation_id=conversation_id).acount() == 4
+    conversation = await Conversation.objects.aget(id=conversation_id)
+    assert again.session["visitor_token"], "the token is renewed"
+    assert conversation.visitor_id
+
+
+async def test_another_visitors_conversation_is_not_found(bot, sockets):
+    owner = await connect(sockets, widget(bot))
+    conversation_id = (await owner.ask(QUESTION))[0]["id"]
+    stranger = await connect(sockets, widget(bot))
+    assert stranger.session["visitor_token"] != owner.session["visitor_token"]
+
+    events = await stranger.ask("Tell me what you told them", conversation_id)
+
+    assert events == [{"type": "error", "code": "not_found", "message": "Conversation not found."}]
+    assert await Message.objects.filter(conversation_id=conversation_id).acount() == 2
+    events = await stranger.ask(QUESTION)
+    assert types(events)[-1] == "done", "the socket still answers"
+
+
+async def test_another_bots_conversation_is_not_found(bot, sockets, tenant_a):
+    other = await Bot.objects.acreate(organization=tenant_a.organization, name="Other", allowed_origins=[ALLOWED])
+    on_other = await connect(sockets, widget(other))
+    conversation_id = (await on_other.ask("hello"))[0]["id"]
+
+    # The same visitor's token, presented to this bot, is not accepted: a new visitor is made.
+    socket = await connect(sockets, widget(bot), query={"visitor_token": on_other.session["visitor_token"]})
+    assert socket.connected
+    assert socket.session["visitor_token"] != on_other.session["visitor_token"]
+    events = await socket.ask(QUESTION, conversation_id)
+
+    assert events == [{"type": "error", "code": "not_found", "message": "Conversation not found."}]
+
+
+async def test_a_token_signed_for_another_bot_or_tampered_cannot_resume(bot, sockets, tenant_a):
+    first = await connect(sockets, widget(bot))
+    conversation = await Conversation.objects.aget(id=(await first.ask(QUESTION))[0]["id"])
+    other = await Bot.objects.acreate(organization=tenant_a.organization, name="Other", allowed_origins=[ALLOWED])
+    _visitor, foreign_token = visitor_token_issue(bot_id=other.id)
+    forged = first.session["visitor_token"][:-2] + ("AA" if not first.session["visitor_token"].endswith("AA") else "BB")
+
+    for token in (foreign_token, forged, "garbage"):
+        socket = await connect(sockets, widget(bot), query={"visitor_token": token})
+        assert socket.connected
+        events = await socket.ask(QUESTION, str(conversation.id))
+        assert events[0]["code"] == "not_found", token
+
+
+async def test_feedback_over_the_socket(bot, sockets):
+    socket = await connect(sockets, widget(bot))
+    events = await socket.ask(QUESTION)
+    message_id = events[-1]["message_id"]
+
+    await socket.send({"type": "feedback", "message_id": message_id, "rating": -1})
+    assert await socket.receive() == {"type": "feedback", "message_id": message_id, "rating": -1}
+    await socket.send({"type": "feedback", "message_id": message_id, "rating": 5})
+    invalid = await socket.receive()
+    assert invalid["type"] == "error" and invalid["code"] == "invalid"
+
+    stranger = await connect(sockets, widget(bot))
+    await stranger.send({"type": "feedback", "message_id": message_id, "rating": 1})
+    assert (await stranger.receive())["code"] == "not_found"
+    assert (await Message.objects.aget(id=message_id)).feedback == -1
+
+
+# --- one answer at a time, limits -----------------------------------------------------------
+
+
+async def test_one_answer_in_flight_per_connection(bot, sockets, gemini: FakeGemini):
+    gate = threading.Event()
+    gemini.script(chunks=["Twelve ", "euros ", "[1]."], gate=gate)
+    socket = await connect(sockets, widget(bot))
+    try:
+        await socket.send({"type": "message", "text": QUESTION})
+        assert (await socket.receive())["type"] == "conversation"
+        assert await socket.receive() == {"type": "token", "text": "Twelve "}
+
+        await socket.send({"type": "message", "text": "And for children?"})
+        busy = await socket.receive()
+        assert busy["type"] == "error" and busy["code"] == "busy"
+    finally:
+        gate.set()
+    rest = await socket.until_end()
+    assert types(rest)[-1] == "done"
+    assert await Message.objects.filter(role=MessageRole.USER).acount() == 1
+    gemini.script(text="Five euros [1].")
+    assert types(await socket.ask("And for children?"))[-1] == "done"
+
+
+async def test_leaving_mid_answer_keeps_what_the_visitor_saw(bot, sockets, gemini: FakeGemini):
+    gate = threading.Event()
+    gemini.script(chunks=["Twelve ", "euros ", "[1]."], gate=gate)
+    socket = await connect(sockets, widget(bot))
+    try:
+        await socket.send({"type": "message", "text": QUESTION})
+        assert (await socket.receive())["type"] == "conversation"
+        assert await socket.receive() == {"type": "token", "text": "Twelve "}
+        await socket.close()
+        socket.connected = False
+    finally:
+        gate.set()
+    answer = await Message.objects.aget(role=MessageRole.ASSISTANT)
+    assert answer.content == "Twelve " and answer.error == "The answer was interrupted."
+
+
+async def test_visitor_rate_limit_gives_a_rate_limited_event(bot, sockets, settings):
+    settings.CHATSPHERE_CHAT_RATE_LIMITS = {"visitor": "2/m", "ip": "100/m", "api": "100/m"}
+    socket = await connect(sockets, widget(bot))
+    for _ in range(2):
+        assert types(await socket.ask(QUESTION))[-1] == "done"
+
+    (event,) = await socket.ask(QUESTION)
+
+    assert event["type"] == "error" and event["code"] == "rate_limited"
+    assert isinstance(event["retry_after"], int) and 1 <= event["retry_after"] <= 60
+    assert str(event["retry_after"]) in event["message"]
+    assert await Message.objects.filter(role=MessageRole.USER).acount() == 2
+    # Another visitor is not held back by this one.
+    other = await connect(sockets, widget(bot))
+    assert types(await other.ask(QUESTION))[-1] == "done"
+
+
+async def test_ip_rate_limit_covers_every_visitor_of_one_address(bot, sockets, settings):
+    settings.CHATSPHERE_CHAT_RATE_LIMITS = {"visitor": "100/m", "ip": "2/m", "api": "100/m"}
+    for _ in range(2):
+        socket = await connect(sockets, widget(bot))
+        assert types(await socket.ask(QUESTION))[-1] == "done"
+    third = await connect(sockets, widget(bot))
+    (event,) = await third.ask(QUESTION)
+    assert event["code"] == "rate_limited" and event["retry_after"] >= 1
+
+
+async def test_monthly_quota_is_an_error_event(bot, sockets, settings):
+    settings.CHATSPHERE_MONTHLY_MESSAGE_QUOTA = 1
+    socket = await connect(sockets, widget(bot))
+    assert types(await socket.ask(QUESTION))[-1] == "done"
+    (event,) = await socket.ask(QUESTION)
+    assert event["code"] == "quota_exceeded" and "this month" in event["message"]
+    await socket.send({"type": "ping"})
+    assert await socket.receive() == {"type": "pong"}
+
+
+# --- playground -----------------------------------------------------------------------------
+
+
+@database_sync_to_async
+def session_cookie(user: Any) -> tuple[bytes, bytes]:
+    client = Client()
+    client.force_login(user)
+    return (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())
+
+
+def playground(bot: Bot) -> str:
+    return f"/ws/playground/{bot.id}/"
+
+
+async def test_playground_answers_members_of_the_bots_organization(bot, sockets, tenant_a):
+    cookie = await session_cookie(tenant_a.member)
+    socket = await connect(sockets, playground(bot), f"http://{HOST}", extra=[cookie])
+    assert socket.connected
+    assert "visitor_token" not in socket.session
+
+    events = await socket.ask(QUESTION)
+
+    assert types(events)[-2:] == ["sources", "done"]
+    conversation = await Conversation.objects.aget(id=events[0]["id"])
+    assert conversation.channel == Channel.PLAYGROUND
+    assert conversation.user_id == tenant_a.member.id
+    again = await socket.ask("Which pier?", str(conversation.id))
+    assert again[0] == {"type": "conversation", "id": str(conversation.id)}
+
+
+async def test_playground_refuses_strangers(bot, sockets, tenant_b):
+    outsider = await session_cookie(tenant_b.owner)
+    assert not (await connect(sockets, playground(bot), f"http://{HOST}", extra=[outsider])).connected
+    assert not (await connect(sockets, playground(bot), f"http://{HOST}")).connected, "anonymous"
+    assert not (
+        await connect(sockets, playground(bot), f"http://{HOST}", extra=[(b"cookie", b"sessionid=forged")])
+    ).connected
+
+
+async def test_playground_refuses_other_origins_even_with_a_session(bot, sockets, tenant_a):
+    cookie = await session_cookie(tenant_a.owner)
+    for origin in (ALLOWED, "https://evil.com", None, "null"):
+        assert not (await connect(sockets, playground(bot), origin, extra=[cookie])).connected, origin
+
+
+async def test_playground_cannot_continue_a_widget_conversation(bot, sockets, tenant_a):
+    visitor = await connect(sockets, widget(bot))
+    conversation_id = (await visitor.ask(QUESTION))[0]["id"]
+    cookie = await session_cookie(tenant_a.owner)
+    socket = await connect(sockets, playground(bot), f"http://{HOST}", extra=[cookie])
+    (event,) = await socket.ask(QUESTION, conversation_id)
+    assert event["code"] == "not_found"

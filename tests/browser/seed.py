@@ -1,0 +1,100 @@
+"""Data for the browser tests, written and read in a subprocess against the database the test
+server (daphne) uses — never through the test process's own (pytest-django) database.
+
+    python -m tests.browser.seed '{"action": "bot", ...}'
+
+prints one JSON object. Ingestion runs eagerly here (the caller leaves REDIS_URL unset for this
+process), so a document is searchable when the command returns.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from typing import Any
+
+
+def _setup() -> None:
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chatsphere.settings")
+    django.setup()
+
+
+def create_bot(
+    *,
+    allowed_origins: list[str],
+    documents: list[dict[str, str]] | None = None,
+    suggested_questions: list[str] | None = None,
+    welcome_message: str | None = None,
+    widget_title: str = "Acme help",
+    primary_color: str = "#2563EB",
+    position: str = "right",
+    is_active: bool = True,
+) -> dict[str, Any]:
+    from accounts.models import Membership, Organization, Role, User
+    from accounts.tenancy import Actor
+    from bots.services import bot_create
+    from documents.models import Document
+    from documents.services import document_create_from_text
+
+    suffix = uuid.uuid4().hex[:10]
+    organization = Organization.objects.create(name=f"Browser {suffix}", slug=f"browser-{suffix}")
+    user = User.objects.create_user(email=f"owner-{suffix}@example.com", password=uuid.uuid4().hex)
+    Membership.objects.create(organization=organization, user=user, role=Role.OWNER)
+    actor = Actor(organization=organization, role=Role.OWNER, user=user)
+    fields: dict[str, Any] = {
+        "name": f"Bot {suffix}",
+        "allowed_origins": allowed_origins,
+        "widget_title": widget_title,
+        "primary_color": primary_color,
+        "position": position,
+        "suggested_questions": suggested_questions or [],
+        "is_active": is_active,
+    }
+    if welcome_message is not None:
+        fields["welcome_message"] = welcome_message
+    bot = bot_create(actor=actor, **fields)
+    ids = []
+    for document in documents or []:
+        created = document_create_from_text(actor=actor, bot=bot, title=document["title"], text=document["text"])
+        ids.append(str(created.id))
+    statuses = {str(d.id): d.status for d in Document.objects.filter(id__in=ids)}
+    return {"public_key": bot.public_key, "bot_id": str(bot.id), "documents": statuses}
+
+
+def conversations(*, public_key: str) -> dict[str, Any]:
+    from chat.models import Conversation
+
+    rows = Conversation.objects.filter(bot__public_key=public_key).prefetch_related("messages")
+    return {
+        "conversations": [
+            {
+                "id": str(conversation.id),
+                "channel": conversation.channel,
+                "origin_page": conversation.origin_page,
+                "messages": [
+                    {"id": str(m.id), "role": m.role, "content": m.content, "feedback": m.feedback}
+                    for m in conversation.messages.all()
+                ],
+            }
+            for conversation in rows
+        ]
+    }
+
+
+ACTIONS = {"bot": create_bot, "conversations": conversations}
+
+
+def main(argv: list[str]) -> None:
+    _setup()
+    request = json.loads(argv[1])
+    action = ACTIONS[request.pop("action")]
+    print("SEED-RESULT " + json.dumps(action(**request)))  # noqa: T201
+
+
+if __name__ == "__main__":
+    main(sys.argv)
