@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.core.cache import cache
+from django.db import connections
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -92,3 +96,14 @@ def anonymous_client() -> APIClient:
 @pytest.fixture
 def user_factory(db) -> type[UserFactory]:
     return UserFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _release_thread_connections(django_db_setup: None) -> Iterator[None]:
+    """Database connections opened by worker threads of finished event loops are closed once
+    unreachable; collect them before the test database is dropped (PostgreSQL refuses to drop a
+    database with open sessions)."""
+    yield
+    # The thread-sensitive calls of async tests share one long-lived thread: close its connection.
+    asyncio.run(sync_to_async(connections.close_all, thread_sensitive=True)())
+    gc.collect()

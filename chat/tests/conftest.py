@@ -3,14 +3,10 @@ offline embedder and the local store), the fake Gemini server, and helpers to co
 
 from __future__ import annotations
 
-import asyncio
-import gc
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
-from asgiref.sync import sync_to_async
-from django.db import connections
 
 from accounts.models import Role
 from accounts.tenancy import Actor
@@ -144,14 +140,3 @@ def types(events: list[Event]) -> list[str]:
 
 def answer_text(events: list[Event]) -> str:
     return "".join(event["text"] for event in events if event["type"] == "token")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _release_thread_connections(django_db_setup: None) -> Iterator[None]:
-    """Database connections opened by worker threads of finished event loops are closed once
-    unreachable; collect them before the test database is dropped (PostgreSQL refuses to drop a
-    database with open sessions)."""
-    yield
-    # The thread-sensitive calls of async tests share one long-lived thread: close its connection.
-    asyncio.run(sync_to_async(connections.close_all, thread_sensitive=True)())
-    gc.collect()

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from bots.tests.factories import BotFactory
 from chatsphere.asgi import application
+from chatsphere.celery import app as celery_app
 from documents.models import Document, DocumentStatus
 from documents.progress import publish_progress
 from documents.tests.conftest import make_pdf
@@ -32,6 +33,15 @@ def logged_in(user) -> Client:
 @pytest.fixture
 def bot(tenant_a):
     return BotFactory(organization=tenant_a.organization, name="Aquarium guide")
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks():
+    """Ingestion runs in the test's process, also when REDIS_URL would send it to a worker."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture
