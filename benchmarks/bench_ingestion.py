@@ -145,6 +145,19 @@ def measure_pipeline(pdfs: list[bytes]) -> tuple[float, int]:
     return pages / seconds, pages
 
 
+def extraction_child_peak_mb() -> float:
+    """Peak resident memory of the extraction server child (VmHWM), which is still running."""
+    from documents.ingestion import sandbox
+
+    if sandbox._server is None:
+        return 0.0
+    with open(f"/proc/{sandbox._server.pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=30)
@@ -167,10 +180,10 @@ def main() -> None:
     bare_rate = extractors["pypdfium2"][0]
     pipeline_rate, pages = measure_pipeline(pdfs)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    child_peak_mb = extraction_child_peak_mb()
     print(f"pipeline: {pipeline_rate:.1f} pages/s over {pages} pages (offline embedder, local store, SQLite)")
     print(f"  ratio to bare pypdfium2 extraction: {pipeline_rate / bare_rate:.3f} (goal >= 0.8)")
-    print(f"  peak memory: {peak_mb:.0f} MB (process), {child_peak_mb:.0f} MB (largest extraction child)")
+    print(f"  peak memory: {peak_mb:.0f} MB (process), {child_peak_mb:.0f} MB (extraction server child)")
 
 
 if __name__ == "__main__":

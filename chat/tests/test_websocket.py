@@ -19,7 +19,7 @@ from bots.models import Bot
 from chat.consumers import CLOSE_BOT_UNAVAILABLE
 from chat.groups import bot_sockets_recheck
 from chat.models import Channel, Conversation, Message, MessageRole
-from chat.tests.conftest import ALLOWED, TIDES_TEXT, add_document
+from chat.tests.conftest import ALLOWED, TIDES_TEXT, add_document, add_pdf, answer_text
 from chat.visitors import visitor_token_issue
 from chatsphere.asgi import application
 from tests.fakes.gemini import FakeGemini
@@ -139,6 +139,42 @@ async def test_widget_answers_with_the_event_stream(bot, sockets):
     assert conversation.channel == Channel.WIDGET and conversation.visitor_id
     answer = await Message.objects.aget(id=events[-1]["message_id"])
     assert answer.content == text and answer.role == MessageRole.ASSISTANT
+
+
+AQUARIUM_PAGES = [
+    "Opening hours\nThe aquarium opens at nine in the morning every day.",
+    "Tickets\nChildren under six enter the aquarium for free with an adult.",
+]
+
+
+async def test_widget_answer_about_an_uploaded_pdf_cites_document_and_page(bot, sockets):
+    pdf = await database_sync_to_async(add_pdf)(bot, "aquarium.pdf", AQUARIUM_PAGES)
+    socket = await connect(sockets, widget(bot))
+
+    events = await socket.ask("Do children pay to enter the aquarium?")
+
+    assert types(events)[-2:] == ["sources", "done"]
+    assert "Children under six enter the aquarium for free" in answer_text(events)
+    cited = events[-2]["citations"][0]
+    assert (cited["document_id"], cited["title"], cited["page"]) == (str(pdf.id), "aquarium.pdf", 2)
+
+
+async def test_widget_answer_through_gemini_cites_document_and_page(bot, sockets, gemini: FakeGemini):
+    pdf = await database_sync_to_async(add_pdf)(bot, "aquarium.pdf", AQUARIUM_PAGES)
+    gemini.script(chunks=["Children under six ", "enter for free ", "[1]."])
+    socket = await connect(sockets, widget(bot))
+
+    events = await socket.ask("Do children pay to enter the aquarium?")
+
+    assert [event["text"] for event in events if event["type"] == "token"] == [
+        "Children under six ",
+        "enter for free ",
+        "[1].",
+    ]
+    (cited,) = events[-2]["citations"]
+    assert (cited["document_id"], cited["page"], cited["number"]) == (str(pdf.id), 2, 1)
+    prompt = str(gemini.requests()[-1])
+    assert "Children under six enter the aquarium for free" in prompt
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,8 @@ extraction sandbox's limits, and fetching web pages without reaching private add
 from __future__ import annotations
 
 import io
+import os
+import signal
 import threading
 import time
 import zipfile
@@ -186,6 +188,25 @@ class TestSandbox:
         with pytest.raises(ExtractionError, match="longer than"):
             extract_safely(pdf, "pdf", limits=ExtractionLimits(timeout_seconds=0.01))
         assert time.monotonic() - started < 5
+
+    def test_a_reader_killed_mid_file_fails_that_file_only(self):
+        from documents.ingestion import sandbox
+
+        extract_safely(b"warm up", "text")
+        child = sandbox._server.pid
+        pdf = make_pdf([f"Page {n} " + "words " * 200 for n in range(300)])
+        threading.Timer(0.05, os.kill, args=(child, signal.SIGKILL)).start()
+        with pytest.raises(ExtractionError, match="crash"):
+            extract_safely(pdf, "pdf", limits=ExtractionLimits(timeout_seconds=60))
+        assert extract_safely(b"next file", "text").sections[0].text == "next file"
+
+    def test_a_reader_killed_between_files_is_replaced(self):
+        from documents.ingestion import sandbox
+
+        extract_safely(b"first", "text")
+        os.kill(sandbox._server.pid, signal.SIGKILL)
+        time.sleep(0.1)
+        assert extract_safely(b"second", "text").sections[0].text == "second"
 
     def test_the_caller_keeps_working_after_a_failure(self):
         with pytest.raises(ExtractionError):
