@@ -23,7 +23,7 @@ from django.conf import settings
 from accounts.models import Membership
 from bots.models import Bot
 from bots.selectors import bot_get_by_public_key
-from chat import rag, services
+from chat import rag, selectors, services
 from chat.groups import bot_group
 from chat.models import Channel
 from chat.origins import header, origin_allowed, request_origin, widget_origin_allowed
@@ -107,7 +107,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 "invalid_json", 'Each frame must be a JSON object like {"type": "message", "text": "Hi"}.'
             )
             return
-        handlers = {"message": self.on_message, "feedback": self.on_feedback, "ping": self.on_ping}
+        handlers = {
+            "message": self.on_message,
+            "feedback": self.on_feedback,
+            "history": self.on_history,
+            "ping": self.on_ping,
+        }
         kind = data.get("type")
         # A type that is not a string (a list, an object) is unknown too, not a crash.
         handler = handlers.get(kind) if isinstance(kind, str) else None
@@ -165,6 +170,22 @@ class ChatConsumer(AsyncWebsocketConsumer):
             logger.exception("answering on a chat socket failed")
             with suppress(Exception):
                 await self.send_error("server_error", rag.SERVER_ERROR)
+
+    async def on_history(self, data: dict[str, Any]) -> None:
+        """The messages of one of the participant's conversations, to show it again after a reload."""
+        try:
+            conversation_id = uuid.UUID(str(data.get("conversation_id")))
+        except ValueError:
+            await self.send_error("invalid", '"conversation_id" must be the id of one of your conversations.')
+            return
+        try:
+            messages = await database_sync_to_async(selectors.participant_history)(
+                bot=self.bot, participant=self.participant, conversation_id=conversation_id
+            )
+        except ApplicationError as error:
+            await self.send_event(rag.application_error_event(error) | {"request": "history"})
+            return
+        await self.send_event({"type": "history", "conversation_id": str(conversation_id), "messages": messages})
 
     async def on_feedback(self, data: dict[str, Any]) -> None:
         try:

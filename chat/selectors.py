@@ -64,3 +64,25 @@ def recent_messages(*, conversation: Conversation, before: datetime | None = Non
 
 def questions_since(*, organization_id: uuid.UUID, since: datetime) -> int:
     return Message.objects.filter(organization_id=organization_id, role=MessageRole.USER, created_at__gte=since).count()
+
+
+#: Messages a visitor gets back when reopening a conversation (the newest ones).
+HISTORY_LIMIT = 100
+
+
+def participant_history(*, bot: Bot, participant: Participant, conversation_id: uuid.UUID) -> list[dict[str, object]]:
+    """The newest messages of one of the participant's own conversations, oldest first, as the
+    widget shows them; another visitor's or another bot's conversation is NotFound."""
+    conversation = conversation_get_for_participant(bot=bot, participant=participant, conversation_id=conversation_id)
+    return [
+        {
+            "id": str(message.id),
+            "role": message.role,
+            "content": message.content,
+            "citations": message.citations,
+            "feedback": message.feedback,
+            "created_at": message.created_at.isoformat(),
+        }
+        for message in recent_messages(conversation=conversation, limit=HISTORY_LIMIT)
+        if message.role == MessageRole.USER or not message.error or message.content
+    ]

@@ -369,6 +369,33 @@ async def test_visitor_resumes_its_own_conversation_with_its_token(bot, sockets)
     assert conversation.visitor_id
 
 
+async def test_visitor_gets_its_conversation_back_after_a_reload(bot, sockets):
+    first = await connect(sockets, widget(bot))
+    events = await first.ask(QUESTION)
+    conversation_id, answer_id = events[0]["id"], events[-1]["message_id"]
+    await first.send({"type": "feedback", "message_id": answer_id, "rating": 1})
+    assert (await first.receive())["type"] == "feedback"
+
+    again = await connect(sockets, widget(bot), query={"visitor_token": first.session["visitor_token"]})
+    await again.send({"type": "history", "conversation_id": conversation_id})
+    history = await again.receive()
+
+    assert history["type"] == "history"
+    assert history["conversation_id"] == conversation_id
+    question, answer = history["messages"]
+    assert (question["role"], question["content"]) == ("user", QUESTION)
+    assert (answer["id"], answer["role"], answer["feedback"]) == (answer_id, "assistant", 1)
+    assert answer["content"] == answer_text(events)
+    assert answer["citations"][0]["title"] == "Ferries"
+
+    stranger = await connect(sockets, widget(bot))
+    await stranger.send({"type": "history", "conversation_id": conversation_id})
+    refused = await stranger.receive()
+    assert (refused["type"], refused["code"], refused["request"]) == ("error", "not_found", "history")
+    await stranger.send({"type": "history", "conversation_id": "not-an-id"})
+    assert (await stranger.receive())["code"] == "invalid"
+
+
 async def test_another_visitors_conversation_is_not_found(bot, sockets):
     owner = await connect(sockets, widget(bot))
     conversation_id = (await owner.ask(QUESTION))[0]["id"]

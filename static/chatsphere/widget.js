@@ -901,7 +901,25 @@
             send({ type: "ping" });
           }, 25000);
           refreshControls();
+          // Show the conversation as the server has it (another tab may have continued it).
+          if (state.conversation && !current && !outbox.length) send({ type: "history", conversation_id: state.conversation });
           flushOutbox();
+          break;
+        case "history":
+          if (current || String(event.conversation_id) !== state.conversation || !Array.isArray(event.messages)) return;
+          state.messages = event.messages.map(function (m) {
+            return m.role === "user"
+              ? { role: "user", text: String(m.content || "") }
+              : {
+                  role: "assistant",
+                  text: String(m.content || ""),
+                  citations: Array.isArray(m.citations) ? m.citations : [],
+                  id: m.id ? String(m.id) : null,
+                  rating: m.feedback === 1 || m.feedback === -1 ? m.feedback : null,
+                };
+          });
+          save();
+          renderTranscript();
           break;
         case "conversation":
           if (event.id) {
@@ -955,6 +973,16 @@
       }
     }
     function onError(event) {
+      if (event.request === "history") {
+        if (event.code === "not_found" && !current) {
+          // The conversation can no longer be continued (expired visitor token): start afresh.
+          state.conversation = null;
+          state.messages = [];
+          save();
+          renderTranscript();
+        }
+        return;
+      }
       if (event.code === "not_found" && current && current.sentWith && !current.retried) {
         // The conversation is gone (or the visitor token expired): start a new one with the question.
         state.conversation = null;

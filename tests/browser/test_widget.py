@@ -206,6 +206,35 @@ def test_reload_continues_the_conversation(chat_server: ChatServer, allowed_site
     assert [m["role"] for m in conversation["messages"]] == ["user", "assistant", "user", "assistant"]
 
 
+def test_reload_shows_the_conversation_as_the_server_has_it(
+    chat_server: ChatServer, allowed_site: HostSite, session: Session
+) -> None:
+    bot = widget_bot(chat_server, allowed_site)
+    page = session.page
+    page.goto(allowed_site.page(host_page(chat_server, bot["public_key"])))
+    launcher(page).click()
+    ask(page, QUESTION)
+    wait_for_answers(page, 1)
+    # The browser kept the visitor token and the conversation, but not the transcript.
+    page.evaluate(
+        """() => {
+            for (const key of Object.keys(localStorage).filter((k) => k.startsWith("chatsphere:"))) {
+                const state = JSON.parse(localStorage.getItem(key));
+                state.messages = [];
+                localStorage.setItem(key, JSON.stringify(state));
+            }
+        }"""
+    )
+
+    page.reload()
+
+    expect(panel(page)).to_be_visible()
+    expect(page.locator("chatsphere-widget .msg.user")).to_have_count(1)
+    expect(answers(page)).to_have_count(1)
+    expect(answers(page).first.locator(".sources li")).to_have_text(["Returns policy"])
+    assert session.sent("history")[-1]["conversation_id"] == session.events("conversation")[0]["id"]
+
+
 def test_reconnects_after_the_connection_drops(
     chat_server: ChatServer, allowed_site: HostSite, session: Session
 ) -> None:
