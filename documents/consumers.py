@@ -1,8 +1,12 @@
 """Live document status for the dashboard's Knowledge page: `ws/bots/<bot_id>/documents/`.
 
 A signed-in member of the bot's organization, connecting from the dashboard's own origin, receives
-`{"type": "document", "document": {id, bot_id, title, status, stage, progress, error, chunk_count}}`
-for every change of that bot's documents (see `documents.progress`).
+`{"type": "document", "document": {id, bot_id, title, status, stage, progress, error, chunk_count,
+page_count}}` for every change of that bot's documents (see `documents.progress`).
+
+Changes made between the page's rendering and the socket's opening are not lost: the page sends
+`{"type": "sync", "ids": [...]}` with the documents it shows as unfinished and gets their current
+state back.
 """
 
 from __future__ import annotations
@@ -16,7 +20,11 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from accounts.models import Membership
 from bots.models import Bot
 from chat.origins import origin_allowed
-from documents.progress import documents_group
+from documents.models import Document
+from documents.progress import documents_group, progress_payload
+
+#: Documents one sync frame may ask about (a page shows at most 50).
+MAX_SYNC_IDS = 200
 
 
 class DocumentProgressConsumer(AsyncJsonWebsocketConsumer):
@@ -36,6 +44,7 @@ class DocumentProgressConsumer(AsyncJsonWebsocketConsumer):
             await self.close()
             return
         self.bot_id = str(self.scope["url_route"]["kwargs"]["bot_id"])
+        self.organization_id = organization_id
         self.group = documents_group(organization_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -54,7 +63,27 @@ class DocumentProgressConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        """The page only listens; anything sent is ignored."""
+        """Only `sync` is understood; anything else is ignored."""
+        if not isinstance(content, dict) or content.get("type") != "sync" or not isinstance(content.get("ids"), list):
+            return
+        ids = []
+        for value in content["ids"][:MAX_SYNC_IDS]:
+            try:
+                ids.append(uuid.UUID(str(value)))
+            except ValueError:
+                continue
+        for payload in await database_sync_to_async(self._current)(ids):
+            await self.send_json({"type": "document", "document": payload})
+
+    def _current(self, ids: list[uuid.UUID]) -> list[dict[str, object]]:
+        documents = Document.objects.filter(organization_id=self.organization_id, bot_id=self.bot_id, id__in=ids)
+        return [progress_payload(document) for document in documents] if ids else []
+
+    async def decode_json(self, text_data: str) -> Any:
+        try:
+            return await super().decode_json(text_data)
+        except ValueError:
+            return None
 
     async def document_progress(self, event: dict[str, Any]) -> None:
         document = event.get("document") or {}

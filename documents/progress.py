@@ -27,6 +27,7 @@ def progress_payload(document: Document) -> dict[str, object]:
         "progress": document.progress,
         "error": document.error,
         "chunk_count": document.chunk_count,
+        "page_count": document.page_count,
     }
 
 

@@ -31,7 +31,7 @@ class KnowledgeView(BotMixin, TemplateView):
         status_filter = StatusFilterForm(self.request.GET)
         status = status_filter.cleaned_data["status"] if status_filter.is_valid() else ""
         documents = selectors.document_list(organization=organization, bot=self.bot, status=status or None)
-        page = Paginator(documents.defer("error"), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = Paginator(documents, PAGE_SIZE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
             page=page,
             status_filter=status_filter,

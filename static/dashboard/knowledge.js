@@ -47,6 +47,8 @@
     bar.setAttribute("aria-valuenow", String(data.progress));
     bar.firstElementChild.style.width = data.progress + "%";
     row.querySelector("[data-error]").textContent = data.status === "failed" ? data.error : "";
+    var pages = row.querySelector("[data-pages]");
+    if (pages && data.page_count) pages.textContent = " · " + data.page_count + (data.page_count === 1 ? " page" : " pages");
     var chunks = row.querySelector("[data-chunks]");
     if (chunks) chunks.textContent = String(data.chunk_count);
   }
@@ -54,7 +56,16 @@
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + window.location.host + table.getAttribute("data-socket"));
-    socket.onopen = function () { delay = 1000; };
+    socket.onopen = function () {
+      delay = 1000;
+      // Changes made before the socket opened: ask for the current state of unfinished rows.
+      var ids = [];
+      table.querySelectorAll("[data-document]").forEach(function (row) {
+        var badge = row.querySelector("[data-status]");
+        if (!/\b(ready|failed)\b/.test(badge.className)) ids.push(row.getAttribute("data-document"));
+      });
+      if (ids.length) socket.send(JSON.stringify({ type: "sync", ids: ids }));
+    };
     socket.onmessage = function (message) {
       var event = JSON.parse(message.data);
       if (event.type === "document") update(event.document);

@@ -281,11 +281,16 @@ class Session:
     frames_out: list[dict[str, Any]] = field(default_factory=list)
     sockets: list[Any] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    #: Answer "OK" to confirm() dialogs (a person confirming a deletion) instead of "Cancel".
+    accept_dialogs: bool = False
 
     def watch(self, page: Any) -> None:
         def on_dialog(dialog: Any) -> None:
             self.dialogs.append(dialog.message)
-            dialog.dismiss()
+            if self.accept_dialogs:
+                dialog.accept()
+            else:
+                dialog.dismiss()
 
         def on_socket(ws: Any) -> None:
             self.sockets.append(ws)

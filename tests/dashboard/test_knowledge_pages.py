@@ -237,6 +237,28 @@ async def test_status_changes_reach_the_page_of_that_bot_only(tenant_a):
 
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
+async def test_sync_returns_the_current_state_of_the_pages_own_documents(tenant_a, tenant_b):
+    bot = await database_sync_to_async(BotFactory)(organization=tenant_a.organization)
+    foreign_bot = await database_sync_to_async(BotFactory)(organization=tenant_b.organization)
+    finished = await database_sync_to_async(DocumentFactory)(bot=bot, status=DocumentStatus.READY, page_count=4)
+    foreign = await database_sync_to_async(DocumentFactory)(bot=foreign_bot, status=DocumentStatus.READY)
+    communicator, connected = await open_socket(bot, await session_cookie(tenant_a.member))
+    assert connected
+    try:
+        await communicator.send_json_to({"type": "sync", "ids": [str(finished.id), str(foreign.id), "junk"]})
+        event = await communicator.receive_json_from(timeout=5)
+        assert event["document"]["id"] == str(finished.id)
+        assert (event["document"]["status"], event["document"]["page_count"]) == ("ready", 4)
+        assert await communicator.receive_nothing(timeout=0.2), "another organization's document is not told"
+        await communicator.send_to(text_data="not json")
+        await communicator.send_json_to({"type": "sync", "ids": "nope"})
+        assert await communicator.receive_nothing(timeout=0.2)
+    finally:
+        await communicator.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
 async def test_live_status_refuses_strangers_anonymous_and_other_origins(tenant_a, tenant_b):
     bot = await database_sync_to_async(BotFactory)(organization=tenant_a.organization)
     outsider = await session_cookie(tenant_b.owner)
