@@ -48,13 +48,19 @@ class _Sentence:
     terms: Counter[str]
 
 
+def _is_heading(text: str) -> bool:
+    """A Markdown heading or a short label line ("Opening hours"): context, not an answer."""
+    return text.startswith("#") or (len(text.split()) < 4 and text[-1] not in ".!?…。！？")
+
+
 def _sentences(sources: Sequence[SourcePassage]) -> list[_Sentence]:
     result = []
     for source in sources:
         parts = [p.strip() for p in _SENTENCE_END.split(source.text)]
         for position, text in enumerate(p for p in parts if p):
             result.append(_Sentence(source, position, text, Counter(_terms(text))))
-    return result
+    prose = [sentence for sentence in result if not _is_heading(sentence.text)]
+    return prose or result
 
 
 def _score(sentences: list[_Sentence], query: set[str]) -> list[float]:

@@ -157,3 +157,14 @@ async def test_untitled_source() -> None:
 async def test_implements_the_llm_protocol() -> None:
     assert isinstance(OfflineAnswerer(), LLM)
     assert OfflineAnswerer.name == "offline"
+
+
+async def test_headings_are_not_quoted_as_answers() -> None:
+    source = SourcePassage(
+        number=1,
+        title="Guide",
+        text="## Adding knowledge\n\nGive a bot knowledge by uploading files or pasting text.\nTickets\n",
+    )
+    _events, answer = await collect("How do I add knowledge to a bot?", [source])
+    assert "## Adding knowledge" not in answer
+    assert "uploading files or pasting text" in answer
