@@ -19,7 +19,12 @@ from chatsphere.dashboard import OrganizationMixin, apply_errors
 from chatsphere.errors import ApplicationError
 
 #: The tabs of a bot's pages: (URL name, label).
-BOT_SECTIONS = [("dashboard:bot-settings", "Settings"), ("dashboard:bot-knowledge", "Knowledge")]
+BOT_SECTIONS = [
+    ("dashboard:bot-settings", "Settings"),
+    ("dashboard:bot-knowledge", "Knowledge"),
+    ("dashboard:bot-playground", "Playground"),
+    ("dashboard:bot-conversations", "Conversations"),
+]
 
 
 class BotListView(OrganizationMixin, TemplateView):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from accounts.models import Organization
 from bots.models import Bot
@@ -86,3 +86,34 @@ def participant_history(*, bot: Bot, participant: Participant, conversation_id: 
         for message in recent_messages(conversation=conversation, limit=HISTORY_LIMIT)
         if message.role == MessageRole.USER or not message.error or message.content
     ]
+
+
+def conversation_search(
+    *,
+    organization: Organization,
+    bot: Bot,
+    channel: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    unanswered: bool = False,
+    feedback: str = "",
+) -> QuerySet[Conversation]:
+    """A bot's conversations, newest first, narrowed by the dashboard's filters. `feedback` is
+    "up", "down" (some answer rated so) or "none" (no answer rated)."""
+    conversations = conversation_list(organization=organization, bot=bot).order_by("-created_at", "-id")
+    if channel:
+        conversations = conversations.filter(channel=channel)
+    if since is not None:
+        conversations = conversations.filter(created_at__gte=since)
+    if until is not None:
+        conversations = conversations.filter(created_at__lt=until)
+    answers = Message.objects.filter(conversation=OuterRef("pk"), role=MessageRole.ASSISTANT)
+    if unanswered:
+        conversations = conversations.filter(Exists(answers.filter(unanswered=True)))
+    if feedback == "up":
+        conversations = conversations.filter(Exists(answers.filter(feedback=1)))
+    elif feedback == "down":
+        conversations = conversations.filter(Exists(answers.filter(feedback=-1)))
+    elif feedback == "none":
+        conversations = conversations.exclude(Exists(answers.filter(feedback__isnull=False)))
+    return conversations

@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 
 from accounts import views as accounts_views
 from bots import views as bots_views
+from chat import views as chat_views
 from documents import views as documents_views
 
 app_name = "dashboard"
@@ -52,6 +53,14 @@ urlpatterns = [
     path("bots/<uuid:bot_id>/", bots_views.BotSettingsView.as_view(), name="bot-settings"),
     path("bots/<uuid:bot_id>/delete/", bots_views.BotDeleteView.as_view(), name="bot-delete"),
     path("bots/<uuid:bot_id>/rotate-key/", bots_views.BotRotateKeyView.as_view(), name="bot-rotate-key"),
+    # chat
+    path("bots/<uuid:bot_id>/playground/", chat_views.PlaygroundView.as_view(), name="bot-playground"),
+    path("bots/<uuid:bot_id>/conversations/", chat_views.ConversationListView.as_view(), name="bot-conversations"),
+    path(
+        "conversations/<uuid:conversation_id>/",
+        chat_views.ConversationDetailView.as_view(),
+        name="conversation-detail",
+    ),
     # knowledge
     path("bots/<uuid:bot_id>/knowledge/", documents_views.KnowledgeView.as_view(), name="bot-knowledge"),
     path("bots/<uuid:bot_id>/knowledge/upload/", documents_views.UploadView.as_view(), name="bot-knowledge-upload"),

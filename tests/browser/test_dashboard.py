@@ -108,6 +108,17 @@ def test_sign_up_create_a_bot_upload_a_pdf_and_watch_it_become_ready(
         assert time.monotonic() < deadline, session.frames_in
         page.wait_for_timeout(200)
     expect(row.locator("[data-status]")).to_have_text("Ready")
+
+    # The playground answers from the PDF, citing it with its page, and shows the passages used.
+    page.get_by_role("link", name="Playground").click()
+    page.get_by_label("Your question").fill("Do children pay to enter the aquarium?")
+    page.get_by_role("button", name="Send").click()
+    answer = page.locator(".chat-msg.bot").last
+    expect(answer).to_contain_text("Children under six enter the aquarium for free")
+    expect(answer.locator(".sources li").first).to_have_text("[1] aquarium.pdf, page 2")
+    expect(page.locator("[data-passages] li").first).to_contain_text("score")
+    page.get_by_role("link", name="Conversations").click()
+    expect(page.get_by_role("link", name="Do children pay to enter the aquarium?")).to_be_visible()
     assert not session.console_errors
 
 

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django import forms
+
+from chat.models import Channel
+
+FEEDBACK_CHOICES = [("", "Any"), ("up", "Helpful"), ("down", "Not helpful"), ("none", "Not rated")]
+
+
+class ConversationFilterForm(forms.Form):
+    channel = forms.ChoiceField(choices=[("", "All"), *Channel.choices], required=False)
+    since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    unanswered = forms.BooleanField(required=False, label="Unanswered only")
+    feedback = forms.ChoiceField(choices=FEEDBACK_CHOICES, required=False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end date is before the start date.")
+        return cleaned
