@@ -88,3 +88,28 @@ class BotForm(forms.ModelForm):
     def _post_clean(self) -> None:
         # Model validation runs in the services, which report errors field by field.
         pass
+
+
+class WidgetForm(forms.ModelForm):
+    """The widget's appearance, texts, where it may run, and its switch."""
+
+    suggested_questions = BotForm.base_fields["suggested_questions"]
+    allowed_origins = BotForm.base_fields["allowed_origins"]
+
+    class Meta:
+        model = Bot
+        fields = [
+            "widget_title",
+            "welcome_message",
+            "suggested_questions",
+            "primary_color",
+            "position",
+            "allowed_origins",
+            "is_active",
+        ]
+        widgets = {"primary_color": forms.TextInput(attrs={"type": "color"})}
+        labels = {"is_active": "Widget switched on"}
+
+    def _post_clean(self) -> None:
+        # Model validation runs in the services, which report errors field by field.
+        pass

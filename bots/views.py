@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -12,8 +13,10 @@ from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from accounts.models import Role
+from accounts.tenancy import require_role
 from bots import selectors, services
-from bots.forms import BotForm
+from bots.forms import BotForm, WidgetForm
 from bots.models import Bot
 from chatsphere.dashboard import OrganizationMixin, apply_errors
 from chatsphere.errors import ApplicationError
@@ -24,6 +27,7 @@ BOT_SECTIONS = [
     ("dashboard:bot-knowledge", "Knowledge"),
     ("dashboard:bot-playground", "Playground"),
     ("dashboard:bot-conversations", "Conversations"),
+    ("dashboard:bot-widget", "Widget"),
 ]
 
 
@@ -72,6 +76,10 @@ class BotSettingsView(BotMixin, FormView):
     template_name = "dashboard/bots/form.html"
     form_class = BotForm
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        require_role(self.actor, Role.ADMIN, action="change bots")
+        return super().post(request, *args, **kwargs)
+
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "instance": self.bot}
 
@@ -113,3 +121,36 @@ class BotRotateKeyView(BotMixin, View):
         else:
             messages.success(request, "The widget has a new key: update the script tag on your website.")
         return redirect("dashboard:bot-settings", bot_id=bot_id)
+
+
+class BotWidgetView(BotMixin, FormView):
+    """The snippet to paste, the widget's settings, and a live preview on the page itself."""
+
+    template_name = "dashboard/bots/widget.html"
+    form_class = WidgetForm
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        require_role(self.actor, Role.ADMIN, action="change the widget")
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "instance": self.bot}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        site = settings.SITE_URL
+        snippet = f'<script src="{site}/static/chatsphere/widget.js" data-bot="{self.bot.public_key}" async></script>'
+        return super().get_context_data(snippet=snippet, hosted_url=f"{site}/chat/{self.bot.public_key}/", **kwargs)
+
+    def form_valid(self, form: WidgetForm) -> HttpResponse:
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        bot = selectors.bot_get(organization=self.actor.organization, bot_id=self.bot.id)
+        try:
+            services.bot_update(actor=self.actor, bot=bot, **changes)
+        except (ValidationError, ApplicationError) as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "Widget settings saved; the preview below shows them.")
+        return redirect("dashboard:bot-widget", bot_id=bot.id)
+
+    def form_invalid(self, form: WidgetForm) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=400)

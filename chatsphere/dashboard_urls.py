@@ -53,6 +53,7 @@ urlpatterns = [
     path("bots/<uuid:bot_id>/", bots_views.BotSettingsView.as_view(), name="bot-settings"),
     path("bots/<uuid:bot_id>/delete/", bots_views.BotDeleteView.as_view(), name="bot-delete"),
     path("bots/<uuid:bot_id>/rotate-key/", bots_views.BotRotateKeyView.as_view(), name="bot-rotate-key"),
+    path("bots/<uuid:bot_id>/widget/", bots_views.BotWidgetView.as_view(), name="bot-widget"),
     # chat
     path("bots/<uuid:bot_id>/playground/", chat_views.PlaygroundView.as_view(), name="bot-playground"),
     path("bots/<uuid:bot_id>/conversations/", chat_views.ConversationListView.as_view(), name="bot-conversations"),

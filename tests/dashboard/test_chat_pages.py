@@ -150,3 +150,56 @@ def test_another_organization_gets_404_for_every_chat_page(tenant_a, tenant_b, b
     ):
         assert outsider.get(url).status_code == HTTPStatus.NOT_FOUND, url
     assert Client().get(reverse("dashboard:bot-playground", kwargs={"bot_id": bot.id})).status_code == HTTPStatus.FOUND
+
+
+@pytest.mark.django_db
+class TestWidgetPage:
+    def url(self, bot) -> str:
+        return reverse("dashboard:bot-widget", kwargs={"bot_id": bot.id})
+
+    def test_snippet_hosted_page_and_live_preview(self, tenant_a, bot, settings):
+        settings.SITE_URL = "https://chat.example.net"
+        page = logged_in(tenant_a.member).get(self.url(bot)).content.decode()
+        assert (
+            f"&lt;script src=&quot;https://chat.example.net/static/chatsphere/widget.js&quot; "
+            f"data-bot=&quot;{bot.public_key}&quot; async&gt;&lt;/script&gt;"
+        ) in page
+        assert f"https://chat.example.net/chat/{bot.public_key}/" in page
+        assert f'data-bot="{bot.public_key}"' in page  # the preview on this page
+        assert "Only admins and owners can change these settings." in page
+
+    def test_admin_saves_settings_and_errors_stay_next_to_fields(self, tenant_a, bot):
+        client = logged_in(tenant_a.admin)
+        form = {
+            "widget_title": "Ask the harbour",
+            "welcome_message": "Ahoy!",
+            "suggested_questions": "When does the ferry leave?\nHow much is it?",
+            "primary_color": "#112233",
+            "position": "left",
+            "allowed_origins": "https://Shop.Example.com\nhttps://www.example.org",
+            "is_active": "on",
+        }
+        assert client.post(self.url(bot), form).status_code == HTTPStatus.FOUND
+        bot.refresh_from_db()
+        assert bot.widget_title == "Ask the harbour"
+        assert bot.position == "left"
+        assert bot.allowed_origins == ["https://shop.example.com", "https://www.example.org"]
+        assert bot.suggested_questions == ["When does the ferry leave?", "How much is it?"]
+
+        for field, value in (("allowed_origins", "shop.example.com/path"), ("primary_color", "red")):
+            bad = client.post(self.url(bot), {**form, field: value})
+            assert bad.status_code == HTTPStatus.BAD_REQUEST
+            assert f'id="id_{field}_errors"' in bad.content.decode()
+        bot.refresh_from_db()
+        assert bot.primary_color == "#112233"
+
+    def test_member_cannot_change_the_widget(self, tenant_a, bot):
+        response = logged_in(tenant_a.member).post(self.url(bot), {"widget_title": "Hijacked", "position": "left"})
+        assert response.status_code == HTTPStatus.FORBIDDEN
+        bot.refresh_from_db()
+        assert bot.widget_title != "Hijacked"
+
+    def test_another_organization_gets_404(self, tenant_b, bot):
+        client = logged_in(tenant_b.owner)
+        assert client.get(self.url(bot)).status_code == HTTPStatus.NOT_FOUND
+        assert client.post(self.url(bot), {"widget_title": "x"}).status_code == HTTPStatus.NOT_FOUND
