@@ -27,6 +27,7 @@ BOT_SECTIONS = [
     ("dashboard:bot-knowledge", "Knowledge"),
     ("dashboard:bot-playground", "Playground"),
     ("dashboard:bot-conversations", "Conversations"),
+    ("dashboard:bot-analytics", "Analytics"),
     ("dashboard:bot-widget", "Widget"),
 ]
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from bots.views import BotMixin
-from chat import selectors
+from chat import analytics, selectors
+from chat.charts import Bar, bar_chart
 from chat.forms import ConversationFilterForm
 from chat.models import Conversation, MessageRole
 from chatsphere.dashboard import OrganizationMixin
@@ -71,5 +72,33 @@ class ConversationDetailView(OrganizationMixin, TemplateView):
             bot_sections=BOT_SECTIONS,
             messages=messages,
             answer_role=MessageRole.ASSISTANT,
+            **kwargs,
+        )
+
+
+class AnalyticsView(BotMixin, TemplateView):
+    template_name = "dashboard/bots/analytics.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        try:
+            days = int(self.request.GET.get("days", 30))
+        except ValueError:
+            days = 30
+        days = days if days in analytics.PERIODS else 30
+        figures = analytics.bot_analytics(organization=self.actor.organization, bot=self.bot, days=days)
+        label = "%-d %b"
+        return super().get_context_data(
+            days=days,
+            periods=analytics.PERIODS,
+            figures=figures,
+            questions_chart=bar_chart(
+                [Bar(day.day.strftime(label), day.questions) for day in figures.days],
+                title=f"Questions per day over the last {days} days",
+            ),
+            conversations_chart=bar_chart(
+                [Bar(day.day.strftime(label), day.conversations) for day in figures.days],
+                title=f"Conversations per day over the last {days} days",
+                color="#15803d",
+            ),
             **kwargs,
         )

@@ -57,6 +57,7 @@ urlpatterns = [
     # chat
     path("bots/<uuid:bot_id>/playground/", chat_views.PlaygroundView.as_view(), name="bot-playground"),
     path("bots/<uuid:bot_id>/conversations/", chat_views.ConversationListView.as_view(), name="bot-conversations"),
+    path("bots/<uuid:bot_id>/analytics/", chat_views.AnalyticsView.as_view(), name="bot-analytics"),
     path(
         "conversations/<uuid:conversation_id>/",
         chat_views.ConversationDetailView.as_view(),

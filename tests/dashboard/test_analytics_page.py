@@ -1,0 +1,114 @@
+"""The Analytics page of a bot: figures computed from known conversations, charts, scoping."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from bots.tests.factories import BotFactory
+from chat.models import Conversation, Message
+from chat.tests.factories import AnswerFactory, ConversationFactory, MessageFactory
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def url(bot) -> str:
+    return reverse("dashboard:bot-analytics", kwargs={"bot_id": bot.id})
+
+
+def at(days_ago: int, *objects) -> None:
+    """Move conversations or messages `days_ago` days back (noon, local time)."""
+    moment = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0) - timedelta(days=days_ago)
+    for obj in objects:
+        type(obj).objects.filter(pk=obj.pk).update(created_at=moment)
+
+
+def citation(title: str, document_id: str) -> dict:
+    return {"number": 1, "title": title, "document_id": document_id, "page": None, "snippet": "", "score": 0.5}
+
+
+@pytest.fixture
+def bot(tenant_a):
+    bot = BotFactory(organization=tenant_a.organization)
+    today = ConversationFactory(bot=bot)
+    at(
+        0,
+        today,
+        MessageFactory(conversation=today),
+        AnswerFactory(conversation=today, citations=[citation("Fares", "d1")], feedback=1, time_to_first_token_ms=300),
+        MessageFactory(conversation=today),
+        AnswerFactory(conversation=today, citations=[citation("Fares", "d1")], time_to_first_token_ms=500),
+    )
+    two_days_ago = ConversationFactory(bot=bot)
+    at(
+        2,
+        two_days_ago,
+        MessageFactory(conversation=two_days_ago),
+        AnswerFactory(conversation=two_days_ago, unanswered=True, feedback=-1, time_to_first_token_ms=900),
+    )
+    long_ago = ConversationFactory(bot=bot)
+    at(
+        20,
+        long_ago,
+        MessageFactory(conversation=long_ago),
+        AnswerFactory(conversation=long_ago, citations=[citation("Timetable", "d2")], time_to_first_token_ms=100),
+    )
+    # Another bot's conversation never counts.
+    other = ConversationFactory(bot=BotFactory(organization=tenant_a.organization))
+    MessageFactory(conversation=other)
+    return bot
+
+
+@pytest.mark.django_db
+def test_figures_of_the_last_seven_days(tenant_a, bot):
+    response = logged_in(tenant_a.member).get(url(bot), {"days": 7})
+    assert response.status_code == HTTPStatus.OK
+    figures = response.context["figures"]
+    assert len(figures.days) == 7
+    assert [day.questions for day in figures.days][-3:] == [1, 0, 2]
+    assert [day.conversations for day in figures.days][-3:] == [1, 0, 1]
+    assert (figures.questions, figures.conversations, figures.answers) == (3, 2, 3)
+    assert (figures.unanswered, figures.helpful, figures.not_helpful) == (1, 1, 1)
+    assert figures.median_first_token_ms == 500
+    assert figures.top_documents == [(("d1", "Fares"), 2)]
+    page = response.content.decode()
+    assert "33 %" in page
+    assert 'aria-label="Questions per day over the last 7 days"' in page
+    assert page.count("<rect") == 14
+    assert "Fares" in page
+    assert "Timetable" not in page
+
+
+@pytest.mark.django_db
+def test_longer_period_and_bad_period(tenant_a, bot):
+    client = logged_in(tenant_a.member)
+    figures = client.get(url(bot), {"days": 30}).context["figures"]
+    assert (figures.questions, figures.conversations) == (4, 3)
+    assert figures.median_first_token_ms == 400  # 100, 300, 500, 900
+    assert [title for (_, title), _ in figures.top_documents] == ["Fares", "Timetable"]
+    for bad in ("nonsense", "-1", "100000"):
+        response = client.get(url(bot), {"days": bad})
+        assert response.status_code == HTTPStatus.OK
+        assert response.context["days"] == 30
+
+
+@pytest.mark.django_db
+def test_empty_bot_shows_dashes_not_errors(tenant_a):
+    empty = BotFactory(organization=tenant_a.organization)
+    page = logged_in(tenant_a.member).get(url(empty)).content.decode()
+    assert "No answer cited a document in this period yet." in page
+    assert Conversation.objects.filter(bot=empty).count() == Message.objects.filter(conversation__bot=empty).count()
+
+
+@pytest.mark.django_db
+def test_another_organization_gets_404(tenant_b, bot):
+    assert logged_in(tenant_b.owner).get(url(bot)).status_code == HTTPStatus.NOT_FOUND
