@@ -96,6 +96,29 @@ def seed_bot() -> str:
     return bot.public_key
 
 
+FAKE_GEMINI = """
+import sys, time
+from tests.fakes.gemini import FakeGemini
+fake = FakeGemini().start()
+fake.script(text=sys.argv[1], words_per_chunk=1, first_chunk_delay=float(sys.argv[2]))
+print(fake.base_url, flush=True)
+while True:
+    time.sleep(3600)
+"""
+
+
+def start_fake_gemini(first_token_delay: float) -> tuple[subprocess.Popen[str], str]:
+    """The fake Gemini in a process of its own, so that it does not share this one's interpreter
+    lock with the 200 WebSocket clients."""
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and test fake
+        [sys.executable, "-c", FAKE_GEMINI, ANSWER, str(first_token_delay)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return process, process.stdout.readline().strip()  # type: ignore[union-attr]
+
+
 def start_daphne(workdir: Path, gemini_url: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
@@ -204,42 +227,48 @@ def main() -> None:
     parser.add_argument("--visitors", type=int, default=200)
     args = parser.parse_args()
     workdir = setup_django()
-    sys.path.insert(0, str(ROOT))
-    from tests.fakes.gemini import FakeGemini
 
     started = time.perf_counter()
     key = seed_bot()
     print(f"seeded {CHUNKS:,} chunks in {time.perf_counter() - started:.1f} s")
-    with FakeGemini() as gemini:
-        daphne, base = start_daphne(workdir, gemini.base_url)
-        try:
-            gemini.script(text=ANSWER, words_per_chunk=1, first_chunk_delay=FIRST_TOKEN_DELAY)
-            overheads = asyncio.run(sequential_overhead(base, key, args.questions))
-            p50, p99 = np.percentile(overheads, 50), np.percentile(overheads, 99)
-            delay_ms = FIRST_TOKEN_DELAY * 1000
-            print(f"\n1. time to first token minus the fake's {delay_ms:.0f} ms, {len(overheads)} questions")
-            print(f"   p50 {p50:6.1f} ms (goal <= 30)   p99 {p99:6.1f} ms (goal <= 100)")
+    processes: list[subprocess.Popen] = []
+    try:
+        slow, slow_url = start_fake_gemini(FIRST_TOKEN_DELAY)
+        fast, fast_url = start_fake_gemini(0.0)
+        processes += [slow, fast]
+        daphne, base = start_daphne(workdir, slow_url)
+        processes.append(daphne)
+        overheads = asyncio.run(sequential_overhead(base, key, args.questions))
+        p50, p99 = np.percentile(overheads, 50), np.percentile(overheads, 99)
+        delay_ms = FIRST_TOKEN_DELAY * 1000
+        print(f"\n1. time to first token minus the fake's {delay_ms:.0f} ms, {len(overheads)} questions")
+        print(f"   p50 {p50:6.1f} ms (goal <= 30)   p99 {p99:6.1f} ms (goal <= 100)")
 
-            gemini.script(text=ANSWER, words_per_chunk=1)
-            chat = asyncio.run(crowd(base, f"/ws/widget/{key}/", args.visitors, daphne.pid))
-            echo = asyncio.run(crowd(base, "/ws/echo/", args.visitors, daphne.pid))
-            print(f"\n2. {args.visitors} concurrent visitors, one question each, 100 tokens per answer")
-            print(f"   completed {chat['done']:.0f}, errors {chat['errors']:.0f}")
-            print(f"   time to first token p50 {chat['ttft_p50']:.0f} ms, p99 {chat['ttft_p99']:.0f} ms")
-            print(
-                f"   daphne RSS {chat['rss_before']:.0f} MB idle -> {chat['rss_connected']:.0f} MB with "
-                f"{args.visitors} sockets open: {chat['per_connection_kb']:.0f} KB per connection"
-            )
-            print(
-                f"   tokens delivered {chat['tokens_per_s']:,.0f}/s; bare Channels echo {echo['tokens_per_s']:,.0f}/s; "
-                f"ratio {chat['tokens_per_s'] / echo['tokens_per_s']:.3f}"
-            )
-        finally:
-            daphne.terminate()
-            try:
-                daphne.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                daphne.kill()
+        daphne.terminate()
+        daphne.wait(timeout=15)
+        daphne, base = start_daphne(workdir, fast_url)
+        processes.append(daphne)
+        chat = asyncio.run(crowd(base, f"/ws/widget/{key}/", args.visitors, daphne.pid))
+        echo = asyncio.run(crowd(base, "/ws/echo/", args.visitors, daphne.pid))
+        print(f"\n2. {args.visitors} concurrent visitors, one question each, 100 tokens per answer")
+        print(f"   completed {chat['done']:.0f}, errors {chat['errors']:.0f}")
+        print(f"   time to first token p50 {chat['ttft_p50']:.0f} ms, p99 {chat['ttft_p99']:.0f} ms")
+        print(
+            f"   daphne RSS {chat['rss_before']:.0f} MB idle -> {chat['rss_connected']:.0f} MB with "
+            f"{args.visitors} sockets open: {chat['per_connection_kb']:.0f} KB per connection"
+        )
+        print(
+            f"   tokens delivered {chat['tokens_per_s']:,.0f}/s; bare Channels echo {echo['tokens_per_s']:,.0f}/s; "
+            f"ratio {chat['tokens_per_s'] / echo['tokens_per_s']:.3f}"
+        )
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
 
 
 if __name__ == "__main__":
