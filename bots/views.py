@@ -37,7 +37,9 @@ class BotListView(OrganizationMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
-            bots=selectors.bot_list_with_counts(organization=self.actor.organization), **kwargs
+            bots=selectors.bot_list_with_counts(organization=self.actor.organization),
+            bot_sections=BOT_SECTIONS,
+            **kwargs,
         )
 
 

@@ -1,16 +1,25 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from chat.models import Channel
 
+#: The day after "To" is the end of the range: it must exist.
+DATE_RANGE = [MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(9999, 12, 30))]
 FEEDBACK_CHOICES = [("", "Any"), ("up", "Helpful"), ("down", "Not helpful"), ("none", "Not rated")]
 
 
 class ConversationFilterForm(forms.Form):
     channel = forms.ChoiceField(choices=[("", "All"), *Channel.choices], required=False)
-    since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}), validators=DATE_RANGE
+    )
+    until = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}), validators=DATE_RANGE
+    )
     unanswered = forms.BooleanField(required=False, label="Unanswered only")
     feedback = forms.ChoiceField(choices=FEEDBACK_CHOICES, required=False)
 

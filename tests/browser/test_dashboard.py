@@ -123,7 +123,7 @@ def test_sign_up_create_a_bot_upload_a_pdf_and_watch_it_become_ready(
     # The widget page previews the widget itself, which answers on the dashboard's own origin.
     page.get_by_role("link", name="Widget").click()
     expect(page.locator("#snippet")).to_contain_text("data-bot=")
-    page.locator("chatsphere-widget .launcher").click()
+    expect(page.locator("chatsphere-widget .panel")).to_be_visible()  # the preview starts open (data-open)
     page.locator("chatsphere-widget textarea").fill("What time does the aquarium open?")
     page.locator("chatsphere-widget textarea").press("Enter")
     expect(page.locator("chatsphere-widget .msg.bot").last).to_contain_text("nine in the morning", timeout=20_000)

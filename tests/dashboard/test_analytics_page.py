@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from http import HTTPStatus
 
 import pytest
@@ -112,3 +112,59 @@ def test_empty_bot_shows_dashes_not_errors(tenant_a):
 @pytest.mark.django_db
 def test_another_organization_gets_404(tenant_b, bot):
     assert logged_in(tenant_b.owner).get(url(bot)).status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["owner", "admin", "member"])
+def test_every_role_reads_analytics_and_every_period(tenant_a, bot, role):
+    client = logged_in(tenant_a.user(role))
+    for days in (7, 30, 90):
+        response = client.get(url(bot), {"days": days})
+        assert response.status_code == HTTPStatus.OK
+        assert len(response.context["figures"].days) == days
+        assert f'aria-label="Questions per day over the last {days} days"' in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days", ["1e400", "9" * 400, "", "7.0", "0x7", "-7"])
+def test_odd_periods_fall_back_to_thirty_days(tenant_a, bot, days):
+    client = logged_in(tenant_a.member)
+    client.raise_request_exception = False
+    response = client.get(url(bot), {"days": days})
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["days"] == 30
+
+
+@pytest.mark.django_db
+def test_days_are_the_local_days_of_the_site(tenant_a, settings):
+    # Given a site in New Zealand and a conversation at 00:30 local time today (still yesterday in UTC)
+    settings.TIME_ZONE = "Pacific/Auckland"
+    bot = BotFactory(organization=tenant_a.organization)
+    conversation = ConversationFactory(bot=bot)
+    question = MessageFactory(conversation=conversation)
+    moment = timezone.localtime().replace(hour=0, minute=30, second=0, microsecond=0)
+    assert moment.astimezone(UTC).date() != moment.date()
+    for obj in (conversation, question):
+        type(obj).objects.filter(pk=obj.pk).update(created_at=moment)
+    # When the owner opens the last 7 days
+    figures = logged_in(tenant_a.member).get(url(bot), {"days": 7}).context["figures"]
+    # Then it counts on today's bar, not yesterday's
+    assert figures.days[-1].day == timezone.localdate()
+    assert [(day.questions, day.conversations) for day in figures.days[-2:]] == [(0, 0), (1, 1)]
+
+
+@pytest.mark.django_db
+def test_queries_are_bounded_whatever_the_volume(tenant_a, bot, django_assert_max_num_queries):
+    for days_ago in range(0, 90, 3):
+        conversation = ConversationFactory(bot=bot)
+        at(
+            days_ago,
+            conversation,
+            MessageFactory(conversation=conversation),
+            AnswerFactory(conversation=conversation, citations=[citation(f"Doc {days_ago}", f"d{days_ago}")]),
+        )
+    client = logged_in(tenant_a.member)
+    with django_assert_max_num_queries(12):
+        figures = client.get(url(bot), {"days": 90}).context["figures"]
+    assert figures.conversations == 33  # 30 here and the fixture's 3
+    assert len(figures.top_documents) == 10
