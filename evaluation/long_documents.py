@@ -275,7 +275,7 @@ class _Writer:
                 template = self.deal(domain.prose)
                 sentence = self.fill(template, domain)
             # A linking phrase now and then, as writers use them; never before a name.
-            if not template.startswith("{") and self.rng.random() < 0.3:
+            if not template.startswith("{") and self.rng.random() < 0.1:
                 sentence = f"{self.rng.choice(OPENERS)}, {sentence[0].lower()}{sentence[1:]}"
             # Long documents exhaust the combinations; a repeat is then better than a short paragraph.
             if sentence not in seen or attempt >= count * 10:
