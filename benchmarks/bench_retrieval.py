@@ -11,47 +11,12 @@ Run: .venv/bin/python -m benchmarks.bench_retrieval [--dimension 768] [--numpy]
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 import time
-from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 
-TOP_K = 10
-
-
-def data_dir() -> Path:
-    override = os.environ.get("CHATSPHERE_PUBMEDQA_DIR")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2] / "shared" / "data" / "pubmedqa"
-
-
-def load(path: Path) -> tuple[list[str], list[str], list[str]]:
-    """(pmids, document texts, questions), in file order."""
-    entries = json.loads(path.read_text(encoding="utf-8"))
-    pmids = list(entries)
-    texts = [" ".join(entries[p]["CONTEXTS"]) for p in pmids]
-    questions = [entries[p]["QUESTION"] for p in pmids]
-    return pmids, texts, questions
-
-
-def scores(rankings: Sequence[Sequence[int]]) -> dict[str, float]:
-    """Query i's relevant document is document i."""
-    r1 = r5 = mrr = 0.0
-    for query, ranked in enumerate(rankings):
-        ranked = list(ranked)[:TOP_K]
-        if ranked[:1] == [query]:
-            r1 += 1
-        if query in ranked[:5]:
-            r5 += 1
-        if query in ranked:
-            mrr += 1.0 / (ranked.index(query) + 1)
-    n = len(rankings)
-    return {"recall@1": r1 / n, "recall@5": r5 / n, "MRR@10": mrr / n}
+from evaluation.pubmedqa import TOP_K, bm25_rankings, data_dir, load, scores
 
 
 def offline_rankings(pmids: list[str], texts: list[str], questions: list[str], *, dimension: int, use_store: bool):
@@ -96,16 +61,6 @@ def offline_rankings(pmids: list[str], texts: list[str], questions: list[str], *
         "doc_mb": doc_mb,
         "query_ms": query_seconds * 1000 / len(questions),
     }
-
-
-def bm25_rankings(texts: list[str], questions: list[str]) -> list[list[int]]:
-    import bm25s
-
-    retriever = bm25s.BM25()
-    retriever.index(bm25s.tokenize(texts, stopwords="en", return_ids=False, show_progress=False), show_progress=False)
-    query_tokens = bm25s.tokenize(questions, stopwords="en", return_ids=False, show_progress=False)
-    results, _ = retriever.retrieve(query_tokens, k=TOP_K, show_progress=False)
-    return [list(map(int, row)) for row in results]
 
 
 def main() -> None:
