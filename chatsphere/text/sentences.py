@@ -28,35 +28,35 @@ _SENTENCE_FINAL = frozenset({
 })
 # fmt: on
 
-_CLOSERS = "\"'”’»)]}›"
+_CLOSERS = "\"'”’»)]}›」』"
 _OPENERS = "\"'“‘«([{‹¿¡"
-# A terminal mark, closers after it, then the white space that separates it from what follows.
-_BOUNDARY = re.compile(rf"(?:\.{{2,}}|…|[.?!]+)[{re.escape(_CLOSERS)}]*(?=\s)|[。！？]+[{re.escape(_CLOSERS)}」』]*|\n")
-_WORD_BEFORE = re.compile(r"(\S+?)\.+$")
+_TERMINATORS = ".?!…。！？"
+_CJK_TERMINATORS = "。！？"
+# Every place a sentence may end; the rules below decide. (A plain character class lets the regex
+# engine skip ahead quickly, which an alternation of whole patterns does not.)
+_CANDIDATE = re.compile(r"[.?!…。！？\n]")
 _INITIAL = re.compile(r"^[A-Z]$")
 _LIST_MARKER = re.compile(r"^\(?(?:\d{1,3}|[A-Za-z]|[ivxlcIVXLC]{1,5})$")
 
 
-def _ends_sentence(text: str, start: int, end: int) -> bool:
-    """Whether the terminal mark at text[start:end] ends its sentence."""
-    mark = text[start:end].rstrip(_CLOSERS)
-    if mark == "\n" or mark[0] in "。！？":
+def _ends_sentence(text: str, start: int, end: int, mark: str) -> bool:
+    """Whether the terminal `mark` at text[start:end] (closers included) ends its sentence."""
+    following = end
+    while following < len(text) and text[following] in " \t":
+        following += 1
+    if following == len(text) or text[following] == "\n":
         return True
-    following = text[end:].lstrip(" \t")
-    if not following or following[0] == "\n":
-        return True
-    first = following[0]
+    first = text[following]
     if first.islower():
         return False  # "approx. five", "Yahoo! is", "… and then"
-    if mark[0] in "?!" or len(mark) > 1 or mark == "…":
+    if mark != ".":
         return True
     # A single period: look at the word it closes.
-    line_start = text.rfind("\n", 0, start) + 1
-    word_match = _WORD_BEFORE.search(text, max(line_start, start - 40), end)
-    if word_match is None:
-        return True
-    word = word_match.group(1).lstrip(_OPENERS)
-    if word_match.start() == line_start and _LIST_MARKER.match(word) and text[line_start:start].strip() == word:
+    word_start = start
+    while word_start > 0 and not text[word_start - 1].isspace() and start - word_start < 40:
+        word_start -= 1
+    word = text[word_start:start].lstrip(_OPENERS)
+    if _LIST_MARKER.match(word) and _starts_line(text, word_start):
         return False  # "1. Install the app" — a list marker, not a sentence
     lowered = word.lower()
     if lowered in _TITLES:
@@ -68,16 +68,37 @@ def _ends_sentence(text: str, start: int, end: int) -> bool:
     return True
 
 
+def _starts_line(text: str, index: int) -> bool:
+    while index > 0 and text[index - 1] in " \t":
+        index -= 1
+    return index == 0 or text[index - 1] == "\n"
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of each sentence in `text`, without surrounding white space."""
     spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _BOUNDARY.finditer(text):
-        if match.end() <= start or not _ends_sentence(text, match.start(), match.end()):
+    start = position = 0
+    length = len(text)
+    while (match := _CANDIDATE.search(text, position)) is not None:
+        mark_start = match.start()
+        if text[mark_start] == "\n":
+            _append(spans, text, start, mark_start)
+            start = position = mark_start + 1
             continue
-        _append(spans, text, start, match.end())
-        start = match.end()
-    _append(spans, text, start, len(text))
+        mark_end = mark_start
+        while mark_end < length and text[mark_end] in _TERMINATORS:
+            mark_end += 1
+        end = mark_end
+        while end < length and text[end] in _CLOSERS:
+            end += 1
+        position = end
+        mark = text[mark_start:mark_end]
+        if any(char in _CJK_TERMINATORS for char in mark) or (
+            (end == length or text[end].isspace()) and _ends_sentence(text, mark_start, end, mark)
+        ):
+            _append(spans, text, start, end)
+            start = end
+    _append(spans, text, start, length)
     return spans
 
 
