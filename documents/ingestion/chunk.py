@@ -162,7 +162,8 @@ def chunk_sections(sections: Iterable[Section], *, chunk_tokens: int, overlap_to
                     text=text,
                     page=section.page,
                     heading=section.heading,
-                    token_count=count_tokens(text),
+                    # Units are cut at white space, so their counts add up to the passage's.
+                    token_count=sum(unit.tokens for unit in units[first:stop]),
                     content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                 )
             )

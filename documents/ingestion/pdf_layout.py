@@ -22,6 +22,8 @@ _LINE_END_HYPHEN = "\ufffe"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|(?<=\ufffe)")
 #: A gap wider than this many font sizes between two runs of one line separates table cells.
 _CELL_GAP_EMS = 1.8
+BOLD_MAX_CHARS = 80
+_FORCE_BOLD = 1 << 18  # PDF font descriptor flag
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 
 
@@ -90,17 +92,19 @@ def _line(textpage: pypdfium2.PdfTextPage, text: str, start: int, end: int) -> P
         top=top,
         bottom=bottom,
         size=round(size, 1),
-        bold=_is_bold(textpage, first),
+        # Only a short line can be a heading, the one use of boldness; long lines skip the lookup.
+        bold=len(stripped) < BOLD_MAX_CHARS and _is_bold(textpage, first),
         cells=_cells(textpage, text, first_text, last_text, first, last, size),
     )
 
 
 def _is_bold(textpage: pypdfium2.PdfTextPage, index: int) -> bool:
-    if pdfium_c.FPDFText_GetFontWeight(textpage, index) >= 600:
-        return True
-    # Standard fonts ("Helvetica-Bold") report no weight: their name tells.
+    # Standard fonts ("Helvetica-Bold") report no weight, so the name or the ForceBold flag tells.
     buffer = ctypes.create_string_buffer(128)
-    length = pdfium_c.FPDFText_GetFontInfo(textpage, index, buffer, len(buffer), None)
+    flags = ctypes.c_int()
+    length = pdfium_c.FPDFText_GetFontInfo(textpage, index, buffer, len(buffer), ctypes.byref(flags))
+    if flags.value & _FORCE_BOLD:
+        return True
     return 0 < length <= len(buffer) and bool(_BOLD_NAME.search(buffer.value.decode("utf-8", "replace")))
 
 

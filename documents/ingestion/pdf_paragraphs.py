@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from chatsphere.text import sentence_spans
 from documents.ingestion.hyphenation import Hyphenation
-from documents.ingestion.pdf_layout import PdfLine
+from documents.ingestion.pdf_layout import BOLD_MAX_CHARS, PdfLine
 
 LIST_MARKER = re.compile(r"^(?:[•●○◦▪■□‣∙·\-*–—]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)]|[A-Z]\))\s+")
 #: A line ending like this may end a paragraph (a short line that does not is a wrapped heading
@@ -52,20 +52,25 @@ class _Layout:
 
 def _layout(pages: list[list[PdfLine]]) -> _Layout:
     sizes: Counter[float] = Counter()
-    bold: Counter[bool] = Counter()
     for lines in pages:
         for line in lines:
             sizes[line.size] += len(line.text)
-            bold[line.bold] += len(line.text)
     body_size = sizes.most_common(1)[0][0] if sizes else 10.0
     pitches: Counter[float] = Counter()
+    # Boldness is known for short lines only (see pdf_layout): the last lines of paragraphs tell
+    # whether body text is bold.
+    bold: Counter[bool] = Counter()
     for lines in pages:
-        for previous, line in zip(lines, lines[1:], strict=False):
-            distance = round(previous.bottom - line.bottom, 1)
-            if line.size == previous.size == body_size and 0 < distance < body_size * 3:
+        for previous, line in zip([None, *lines], lines, strict=False):
+            if line.size != body_size:
+                continue
+            if len(line.text) < BOLD_MAX_CHARS:
+                bold[line.bold] += 1
+            distance = round(previous.bottom - line.bottom, 1) if previous else 0
+            if previous and previous.size == body_size and 0 < distance < body_size * 3:
                 pitches[distance] += 1
     pitch = pitches.most_common(1)[0][0] if pitches else body_size * 1.2
-    return _Layout(body_size=body_size, body_bold=bold.most_common(1)[0][0] if bold else False, pitch=pitch)
+    return _Layout(body_size=body_size, body_bold=bold[True] > bold[False], pitch=pitch)
 
 
 def _is_heading(line: PdfLine, layout: _Layout) -> bool:
@@ -73,7 +78,7 @@ def _is_heading(line: PdfLine, layout: _Layout) -> bool:
         return False
     if line.size >= layout.body_size * _HEADING_SCALE:
         return True
-    return line.bold and not layout.body_bold and not line.text.endswith((".", ",", ";")) and len(line.text) < 80
+    return line.bold and not layout.body_bold and not line.text.endswith((".", ",", ";"))
 
 
 def _kind(line: PdfLine, layout: _Layout) -> BlockKind:
@@ -170,7 +175,7 @@ class _PageReader:
 def page_blocks(pages: list[list[PdfLine]]) -> list[list[Block]]:
     """Each page's blocks in reading order, hyphenation undone, sentences kept on one page."""
     layout = _layout(pages)
-    hyphenation = Hyphenation(line.text for lines in pages for line in lines)
+    hyphenation = Hyphenation([line.text for lines in pages for line in lines])
     result = []
     for lines in pages:
         result.append(_PageReader(layout, hyphenation).read(lines))
