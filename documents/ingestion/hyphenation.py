@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 # Words, with their hyphenated parts: "self-service" gives one token.
-_WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_WORDS = re.compile(r"\w+(?:-\w+)*")
 _HYPHENATED_PREFIXES = frozenset({"self", "e"})
 _TRAILING_WORD = re.compile(r"([^\W\d_]+)-$")
 _LEADING_WORD = re.compile(r"^([^\W_]+)")

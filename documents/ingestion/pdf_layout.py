@@ -61,25 +61,30 @@ def read_page(page: pypdfium2.PdfPage, number: int) -> PdfPage:
 
 def _lines(textpage: pypdfium2.PdfTextPage):
     text = textpage.get_text_range()
+    # Text and character indices differ only where PDFium dropped or inserted characters.
+    identity = len(text) == textpage.count_chars()
     start = 0
     for match in [*_LINE_BREAK.finditer(text), None]:
         end = match.start() if match else len(text)
-        line = _line(textpage, text, start, end)
+        line = _line(textpage, text, start, end, identity)
         if line is not None:
             yield line
         if match:
             start = match.end()
 
 
-def _line(textpage: pypdfium2.PdfTextPage, text: str, start: int, end: int) -> PdfLine | None:
+def _line(textpage: pypdfium2.PdfTextPage, text: str, start: int, end: int, identity: bool) -> PdfLine | None:
     raw = text[start:end]
     stripped = raw.strip().replace(_LINE_END_HYPHEN, "-")
     if not stripped:
         return None
     first_text = start + (len(raw) - len(raw.lstrip()))
     last_text = start + len(raw.rstrip()) - 1
-    first = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage, first_text)
-    last = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage, last_text)
+    if identity:
+        first, last = first_text, last_text
+    else:
+        first = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage, first_text)
+        last = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage, last_text)
     if first < 0 or last < first:
         return None
     left, _, _, top = textpage.get_charbox(first, loose=True)
@@ -94,7 +99,7 @@ def _line(textpage: pypdfium2.PdfTextPage, text: str, start: int, end: int) -> P
         size=round(size, 1),
         # Only a short line can be a heading, the one use of boldness; long lines skip the lookup.
         bold=len(stripped) < BOLD_MAX_CHARS and _is_bold(textpage, first),
-        cells=_cells(textpage, text, first_text, last_text, first, last, size),
+        cells=_cells(textpage, text, first_text, last_text, first, last, size, identity),
     )
 
 
@@ -109,7 +114,14 @@ def _is_bold(textpage: pypdfium2.PdfTextPage, index: int) -> bool:
 
 
 def _cells(
-    textpage: pypdfium2.PdfTextPage, text: str, first_text: int, last_text: int, first: int, last: int, size: float
+    textpage: pypdfium2.PdfTextPage,
+    text: str,
+    first_text: int,
+    last_text: int,
+    first: int,
+    last: int,
+    size: float,
+    identity: bool,
 ) -> tuple[str, ...]:
     """The cells of a table row: runs on one baseline separated by wide gaps; () for ordinary lines."""
     count = textpage.count_rects(first, last - first + 1)
@@ -127,7 +139,7 @@ def _cells(
             index = textpage.get_index(current[0] + 0.5, middle, 1.0, 1.0)
             if index is None or index < 0:
                 continue
-            cut = pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, index)
+            cut = index if identity else pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, index)
             if first_text < cut <= last_text:
                 cuts.append(cut)
     if not cuts:
