@@ -21,6 +21,7 @@ LIST_MARKER = re.compile(r"^(?:[•●○◦▪■□‣∙·\-*–—]|\(?\d{1,
 #: A line ending like this may end a paragraph (a short line that does not is a wrapped heading
 #: or a label, not the end of a paragraph).
 SENTENCE_END = re.compile(r"[.!?:…。！？][\"'”’»)\]]*$")
+_BULLET = re.compile(r"^[•●○◦▪■□‣∙·\-*–—]\s")
 _HEADING_SCALE = 1.15
 _HEADING_MAX_WORDS = 15
 
@@ -78,7 +79,11 @@ def _is_heading(line: PdfLine, layout: _Layout) -> bool:
         return False
     if line.size >= layout.body_size * _HEADING_SCALE:
         return True
-    return line.bold and not layout.body_bold and not line.text.endswith((".", ",", ";"))
+    # A bold line of body size is a heading ("2. Scope" included), unless it is a bulleted item or
+    # ends like a sentence (the last line of a bold paragraph).
+    return (
+        line.bold and not layout.body_bold and not line.text.endswith((".", ",", ";")) and not _BULLET.match(line.text)
+    )
 
 
 def _kind(line: PdfLine, layout: _Layout) -> BlockKind:

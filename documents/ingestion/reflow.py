@@ -13,6 +13,7 @@ from documents.ingestion.hyphenation import Hyphenation
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+_THEMATIC_BREAK = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _TABLE = re.compile(r"^\s*\|.*\||^\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[•●○◦▪■‣∙\-*+–]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivx]{1,4}[.)])\s+\S")
@@ -50,14 +51,14 @@ class _Reflow:
                 continue
             if not line.strip():
                 self.open = False
-            elif not self.open and (line.startswith("\t") or line.startswith("    ")) and not _LIST_ITEM.match(line):
+            elif not self.open and self.starts_code(index):
                 end = index
                 while end < len(lines) and (not lines[end].strip() or lines[end].startswith(("\t", "    "))):
                     end += 1
                 self.verbatim([line.rstrip() for line in lines[index:end]])
                 index = end
                 continue
-            elif self.markdown and _HEADING.match(line):
+            elif self.markdown and (_HEADING.match(line) or (not self.open and _THEMATIC_BREAK.match(line))):
                 self.verbatim([line])
             elif (
                 self.markdown
@@ -73,11 +74,35 @@ class _Reflow:
                 self.line(line.strip(), joinable=False)
             elif _LIST_ITEM.match(line):
                 self.line(line.strip(), joinable=True)
+            elif self.indents_paragraph(index):
+                self.open = False  # an indented first line starts a paragraph in plain text
+                self.line(line.strip(), joinable=True)
             else:
                 self.prose(line.strip())
             self.hard_break = bool(_HARD_BREAK.search(line))
             index += 1
         return "\n\n".join("\n".join(block) for block in self.blocks if block)
+
+    def starts_code(self, index: int) -> bool:
+        """An indented block: code in Markdown; in plain text only if the next line is indented
+        too, since text files often indent the first line of a paragraph."""
+        line = self.lines[index]
+        if not line.startswith(("\t", "    ")) or _LIST_ITEM.match(line):
+            return False
+        following = self.lines[index + 1] if index + 1 < len(self.lines) else ""
+        return self.markdown or not following.strip() or following.startswith(("\t", "    "))
+
+    def indents_paragraph(self, index: int) -> bool:
+        """Plain text: an indented line after a flush one in prose starts a paragraph (after a
+        list item it is the item's continuation)."""
+        line, previous = self.lines[index], self.lines[index - 1] if index else ""
+        return (
+            not self.markdown
+            and self.open
+            and line[:1] in " \t"
+            and previous[:1] not in " \t"
+            and not _LIST_ITEM.match(previous)
+        )
 
     def verbatim(self, lines: list[str]) -> None:
         self.blocks.append(lines)

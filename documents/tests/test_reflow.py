@@ -188,6 +188,13 @@ class TestText:
             f"- {BULLETS[0]}\n- {BULLETS[1]}",
         ]
 
+    def test_paragraphs_marked_by_an_indented_first_line_stay_apart(self):
+        first, second = WARRANTY.replace("\u00ad", ""), RETURNS.replace("\u00ad", "")
+        text = "\n".join(
+            textwrap.wrap(first, 72, initial_indent="    ") + textwrap.wrap(second, 72, initial_indent="    ")
+        )
+        assert extract_safely(text.encode(), "text").sections[0].text == f"{first}\n\n{second}"
+
     def test_markdown_joins_paragraphs_but_keeps_code_tables_and_lists(self):
         markdown = (
             b"# Setup\n\n"
