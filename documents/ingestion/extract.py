@@ -20,6 +20,10 @@ import charset_normalizer
 
 from documents.ingestion.errors import ExtractionError
 from documents.ingestion.normalize import normalize_text
+from documents.ingestion.pdf_layout import read_page
+from documents.ingestion.pdf_paragraphs import Block, BlockKind, page_blocks
+from documents.ingestion.reflow import reflow_text
+from documents.ingestion.running_lines import drop_running_lines
 from documents.ingestion.sniff import FileKind
 
 
@@ -86,28 +90,49 @@ def extract_pdf(data: bytes, *, max_pages: int) -> Extracted:
         page_count = len(document)
         if page_count > max_pages:
             raise ExtractionError(f"This PDF has {page_count:,} pages; at most {max_pages:,} pages are accepted.")
-        sections = []
+        pages = []
         for number in range(page_count):
             page = document[number]
-            textpage = page.get_textpage()
             try:
-                text = normalize_text(textpage.get_text_bounded())
+                pages.append(read_page(page, number + 1))
             finally:
-                textpage.close()
                 page.close()
-            if text:
-                sections.append(Section(text=text, page=number + 1))
         title = _meaningful_title(document.get_metadata_dict(skip_empty=True).get("Title"))
     finally:
         document.close()
-    return Extracted(sections=sections, page_count=page_count, title=title)
+    return Extracted(sections=_pdf_sections(page_blocks(drop_running_lines(pages))), page_count=page_count, title=title)
+
+
+def _pdf_sections(pages: list[list[Block]]) -> list[Section]:
+    """One section per page and heading; a heading's path ranks headings by font size."""
+    sections: list[Section] = []
+    path: list[tuple[float, str]] = []
+    for number, blocks in enumerate(pages, start=1):
+        paragraphs: list[str] = []
+        heading = " › ".join(title for _, title in path) or None
+        for block in blocks:
+            if block.kind is BlockKind.HEADING:
+                _add_section(sections, paragraphs, number, heading)
+                paragraphs = []
+                path = [(size, title) for size, title in path if size > block.size] + [(block.size, block.text[:200])]
+                heading = " › ".join(title for _, title in path)
+            paragraphs.append(block.text)
+        _add_section(sections, paragraphs, number, heading)
+    return sections
+
+
+def _add_section(sections: list[Section], paragraphs: list[str], page: int, heading: str | None) -> None:
+    text = normalize_text("\n\n".join(paragraphs))
+    if text:
+        sections.append(Section(text=text, page=page, heading=heading))
 
 
 # --- DOCX ---------------------------------------------------------------------------------
 
 
-def _docx_blocks(document) -> Iterator[tuple[str, str | None]]:
-    """(text, heading level name or None) for paragraphs and table rows, in document order."""
+def _docx_blocks(document) -> Iterator[tuple[str, BlockKind]]:
+    """(text, kind) of paragraphs and table rows, in document order; a paragraph's manual line
+    breaks and tabs become spaces, so its prose reads as one line."""
     from docx.table import Table
 
     for block in document.iter_inner_content():
@@ -119,10 +144,16 @@ def _docx_blocks(document) -> Iterator[tuple[str, str | None]]:
                     if value and (not cells or cells[-1] != value):  # merged cells repeat their text
                         cells.append(value)
                 if cells:
-                    yield " | ".join(cells), None
+                    yield " | ".join(cells), BlockKind.TABLE
             continue
-        style = (block.style.name if block.style is not None else "") or ""
-        yield block.text, style if style.lower().startswith(("heading", "title")) else None
+        text = " ".join(block.text.split())
+        style = ((block.style.name if block.style is not None else "") or "").lower()
+        if style.startswith(("heading", "title")):
+            yield text, BlockKind.HEADING
+        elif style.startswith("list") or block._p.pPr is not None and block._p.pPr.numPr is not None:
+            yield text, BlockKind.LIST
+        else:
+            yield text, BlockKind.PROSE
 
 
 def extract_docx(data: bytes) -> Extracted:
@@ -135,20 +166,24 @@ def extract_docx(data: bytes) -> Extracted:
         raise ExtractionError("This Word document is damaged and could not be read.") from exc
     sections: list[Section] = []
     heading: str | None = None
-    lines: list[str] = []
+    blocks: list[Block] = []
 
     def flush() -> None:
-        text = normalize_text("\n".join(lines))
+        text = normalize_text("\n\n".join(block.text for block in blocks))
         if text:
             sections.append(Section(text=text, heading=heading))
-        lines.clear()
+        blocks.clear()
 
-    for text, style in _docx_blocks(document):
-        if style and text.strip():
-            flush()
-            heading = " ".join(text.split())[:300]
+    for text, kind in _docx_blocks(document):
+        if not text:
             continue
-        lines.append(text)
+        if kind is BlockKind.HEADING:
+            flush()
+            heading = text[:300]
+        elif kind is not BlockKind.PROSE and blocks and blocks[-1].kind is kind:
+            blocks[-1].items.append(text)  # list items and table rows: lines of one block
+        else:
+            blocks.append(Block(kind=kind, items=[text]))
     flush()
     title = (document.core_properties.title or "").strip() or None
     return Extracted(sections=sections, title=title)
@@ -181,8 +216,16 @@ def extract_html(data: bytes) -> Extracted:
     return Extracted(sections=split_markdown(text), title=title)
 
 
+_HTML_BLOCKS = frozenset(
+    {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "pre", "blockquote", "dt", "dd", "td", "th"}
+    | {"section", "article", "main", "body"}
+)
+_HTML_CONTAINERS = _HTML_BLOCKS | {"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "figure"}
+
+
 def _html_fallback_text(html: str) -> str:
-    """Every visible text node, for pages too small or unusual for main-content detection."""
+    """Every visible text of the page as Markdown-like blocks (a paragraph a block, list items
+    and table rows lines), for pages too small or unusual for main-content detection."""
     import lxml.html
     from lxml_html_clean import Cleaner
 
@@ -193,7 +236,37 @@ def _html_fallback_text(html: str) -> str:
     cleaned = Cleaner(scripts=True, javascript=True, style=True, comments=True, forms=True).clean_html(tree)
     for element in cleaned.xpath("//title | //nav | //header | //footer | //aside"):
         element.drop_tree()
-    return "\n".join(part.strip() for part in cleaned.itertext() if part.strip())
+    blocks: list[tuple[str, str]] = []  # (text, tag)
+    for element in cleaned.iter():
+        if not isinstance(element.tag, str) or element.tag not in _HTML_BLOCKS:
+            continue
+        if element.tag == "tr":
+            cells = [" ".join(cell.text_content().split()) for cell in element if cell.tag in ("td", "th")]
+            row = " | ".join(cell for cell in cells if cell)
+            blocks.append((f"| {row} |" if row else "", "tr"))
+        elif element.tag not in ("td", "th"):
+            blocks.append((_html_block_text(element), element.tag))
+    text = ""
+    for number, (block, tag) in enumerate(blocks):
+        if block.strip():
+            lines_of_one_block = number and tag in ("li", "tr") and blocks[number - 1][1] == tag
+            text += ("\n" if lines_of_one_block else "\n\n") + block
+    return text.strip()
+
+
+def _html_block_text(element) -> str:
+    """An HTML block's own text (inline children included, nested blocks left to themselves)."""
+    parts = [element.text or ""]
+    for child in element:
+        if not (isinstance(child.tag, str) and child.tag in _HTML_CONTAINERS):
+            parts.append(child.text_content() if isinstance(child.tag, str) else "")
+        parts.append(child.tail or "")
+    text = " ".join("".join(parts).split())
+    if text and element.tag == "li":
+        return f"- {text}"
+    if text and element.tag[0] == "h" and element.tag[1:].isdigit():
+        return f"{'#' * int(element.tag[1:])} {text}"
+    return text
 
 
 # --- Markdown, text, CSV --------------------------------------------------------------------
@@ -211,7 +284,7 @@ def split_markdown(markdown: str) -> list[Section]:
 
     def flush() -> None:
         nonlocal has_body
-        text = normalize_text("\n".join(lines))
+        text = normalize_text(reflow_text("\n".join(lines), markdown=True))
         if text:
             sections.append(Section(text=text, heading=" › ".join(title for _, title in path) or None))
         lines.clear()
@@ -243,7 +316,8 @@ def extract_markdown(data: bytes) -> Extracted:
 
 
 def extract_text(data: bytes) -> Extracted:
-    text = normalize_text(decode_text(data))
+    text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
+    text = normalize_text(reflow_text(text))
     return Extracted(sections=[Section(text=text)] if text else [])
 
 
