@@ -30,6 +30,12 @@ def vector_from_bytes(data: bytes | memoryview | None) -> np.ndarray | None:
     return np.frombuffer(bytes(data), dtype=np.float32)
 
 
+def is_current(entry: CuratedAnswer, embedder: Embedder) -> bool:
+    """Whether the entry's vector was made by this embedder (a name keeps across dimensions)."""
+    stored = entry.question_embedding
+    return entry.embedder == embedder.name and bool(stored) and len(stored) == embedder.dimension * 4
+
+
 def embed_question(entry: CuratedAnswer, embedder: Embedder) -> None:
     """Set the entry's vector fields (not saved). Raises ProviderError."""
     entry.question_embedding = vector_to_bytes(embedder.embed_query(entry.question))
@@ -41,7 +47,7 @@ def refresh_stale(entries: Iterable[CuratedAnswer], embedder: Embedder, *, limit
     Raises ProviderError; entries done before the failure stay saved."""
     done = 0
     for entry in entries:
-        if entry.embedder == embedder.name and entry.question_embedding:
+        if is_current(entry, embedder):
             continue
         if done >= limit:
             break

@@ -22,6 +22,7 @@ more than half of them.
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from typing import Literal
 
@@ -60,7 +61,7 @@ def dense_thresholds(embedder_name: str) -> DenseThresholds:
 
 @dataclass(frozen=True, slots=True)
 class CuratedMatch:
-    id: object  # the CuratedAnswer's uuid
+    id: uuid.UUID
     question: str
     answer: str
     #: The stronger of the two similarities, 0-1.
@@ -104,19 +105,18 @@ def match_curated_answer(*, bot: Bot, question: str, query_vector: np.ndarray | 
     except ProviderError as error:
         logger.warning("curated answers of bot %s not re-embedded: %s", bot.id, error.message)
     vector = query_vector
-    if vector is None and any(entry.embedder == embedder.name for entry in entries):
+    if vector is None and any(embeddings.is_current(entry, embedder) for entry in entries):
         try:
             vector = embedder.embed_query(question)
         except ProviderError as error:
             logger.warning("curated answers of bot %s matched by words only: %s", bot.id, error.message)
-    embedder_name = embedder.name
-    thresholds = dense_thresholds(embedder_name)
+    thresholds = dense_thresholds(embedder.name)
 
     best: CuratedMatch | None = None
     for entry in entries:
         lexical = lexical_similarity(terms, content_terms(entry.question))
         dense = None
-        if vector is not None and entry.embedder == embedder_name:
+        if vector is not None and embeddings.is_current(entry, embedder):
             stored = embeddings.vector_from_bytes(entry.question_embedding)
             if stored is not None and stored.shape == np.shape(vector):
                 dense = float(np.dot(stored, vector))
