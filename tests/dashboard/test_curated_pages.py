@@ -79,6 +79,14 @@ class TestList:
         assert [entry.question for entry in response.context["page"].object_list] == ["Shipping cost?"]
         assert "No answer matches" in logged_in(tenant_a.member).get(answers_url(bot), {"q": "mars"}).content.decode()
 
+    def test_page_queries_do_not_grow_with_entries(self, tenant_a, bot, django_assert_max_num_queries):
+        for n in range(30):
+            CuratedAnswerFactory(bot=bot, question=f"Q{n}?", created_by=tenant_a.owner, updated_by=tenant_a.admin)
+        client = logged_in(tenant_a.owner)
+        with django_assert_max_num_queries(10):
+            response = client.get(answers_url(bot))
+        assert len(response.context["page"].object_list) == 30
+
     def test_every_bot_page_links_to_the_answers(self, tenant_a, bot):
         page = logged_in(tenant_a.member).get(reverse("dashboard:bot-knowledge", kwargs={"bot_id": bot.id}))
         assert answers_url(bot) in page.content.decode()
