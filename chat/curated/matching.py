@@ -4,11 +4,12 @@ Two signals, both cheap: the lexical one compares content terms (`chat.curated.t
 one the cosine of the embedder's query vector of the question with the entry's stored vector. An
 entry matches when
 
-- the terms agree (Dice >= LEXICAL_MATCH: the same terms, or one extra or missing term out of five), or
+- the terms agree (Dice >= LEXICAL_MATCH: the same terms, or one term more or fewer when the
+  curated question has two or more), or
 - the vectors agree (cosine >= thresholds.alone), or
 - both half-agree (Dice >= LEXICAL_WITH_DENSE and cosine >= thresholds.with_words).
 
-Figures behind the thresholds, offline embedder (tests/test_curated_matching.py holds the table):
+Figures behind the thresholds, offline embedder (chat/tests/test_curated_matching.py holds the table):
 paraphrases score Dice 0.8-1.0 ("How long is the warranty?" / "What's the warranty period?" 1.0;
 "How do I reset my password?" / "I forgot my password, how can I reset it?" 0.8), different
 questions on the same topic 0.0-0.67 ("... cover water damage?" 0.33, "... on refurbished
