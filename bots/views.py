@@ -25,6 +25,7 @@ from chatsphere.errors import ApplicationError
 BOT_SECTIONS = [
     ("dashboard:bot-settings", "Settings"),
     ("dashboard:bot-knowledge", "Knowledge"),
+    ("dashboard:bot-answers", "Answers"),
     ("dashboard:bot-playground", "Playground"),
     ("dashboard:bot-conversations", "Conversations"),
     ("dashboard:bot-analytics", "Analytics"),

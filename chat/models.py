@@ -70,3 +70,39 @@ class Message(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.role}: {self.content[:50]}"
+
+
+#: Sizes of a curated answer, shared by the model, the services and every form.
+CURATED_QUESTION_MAX = 500
+CURATED_ANSWER_MAX = 4000
+
+
+class CuratedAnswer(TenantModel):
+    """An answer written by the bot's owner for a question; answered as is when a visitor asks the
+    same thing (see `chat.curated.matching`)."""
+
+    bot = models.ForeignKey("bots.Bot", on_delete=models.CASCADE, related_name="curated_answers")
+    question = models.CharField(max_length=CURATED_QUESTION_MAX)
+    #: The question folded for comparison (case, spacing, end punctuation): one entry per key and bot.
+    question_key = models.CharField(max_length=CURATED_QUESTION_MAX, editable=False)
+    answer = models.TextField(max_length=CURATED_ANSWER_MAX)
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    #: The bot's answer this entry corrects, when it was written from a conversation.
+    source_message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    #: The question's query vector (float32 bytes) and the embedder that made it; an entry whose
+    #: embedder is not the deployment's is re-embedded before its vector is compared.
+    question_embedding = models.BinaryField(null=True, blank=True, editable=False)
+    embedder = models.CharField(max_length=100, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["bot", "question_key"], name="curated_answer_unique_question"),
+            models.CheckConstraint(condition=~models.Q(question_key=""), name="curated_answer_question_not_empty"),
+            models.CheckConstraint(condition=~models.Q(answer=""), name="curated_answer_answer_not_empty"),
+        ]
+        indexes = [models.Index(fields=["bot", "-updated_at"], name="curated_bot_updated_idx")]
+
+    def __str__(self) -> str:
+        return self.question[:80]

@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from accounts import views as accounts_views
 from bots import views as bots_views
 from chat import views as chat_views
+from chat.curated import views as curated_views
 from documents import views as documents_views
 
 app_name = "dashboard"
@@ -63,6 +64,12 @@ urlpatterns = [
         chat_views.ConversationDetailView.as_view(),
         name="conversation-detail",
     ),
+    # curated answers
+    path("bots/<uuid:bot_id>/answers/", curated_views.AnswerListView.as_view(), name="bot-answers"),
+    path("bots/<uuid:bot_id>/answers/new/", curated_views.AnswerCreateView.as_view(), name="bot-answer-create"),
+    path("bots/<uuid:bot_id>/unanswered/", curated_views.UnansweredView.as_view(), name="bot-unanswered"),
+    path("answers/<uuid:curated_answer_id>/", curated_views.AnswerEditView.as_view(), name="answer-edit"),
+    path("answers/<uuid:curated_answer_id>/delete/", curated_views.AnswerDeleteView.as_view(), name="answer-delete"),
     # knowledge
     path("bots/<uuid:bot_id>/knowledge/", documents_views.KnowledgeView.as_view(), name="bot-knowledge"),
     path("bots/<uuid:bot_id>/knowledge/upload/", documents_views.UploadView.as_view(), name="bot-knowledge-upload"),

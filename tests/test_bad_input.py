@@ -21,6 +21,8 @@ from accounts.tests.factories import InvitationFactory
 from bots.models import Bot
 from bots.tests.factories import BotFactory
 from bots.validation import MAX_ALLOWED_ORIGINS, MAX_SUGGESTED_QUESTION_LENGTH, MAX_SUGGESTED_QUESTIONS
+from chat.models import CuratedAnswer
+from chat.tests.factories import CuratedAnswerFactory
 from conftest import Tenant, jwt_client
 
 
@@ -34,6 +36,7 @@ class World:
     bot: Bot
     invitation: Invitation
     refresh: str
+    curated_answer: CuratedAnswer
 
     @property
     def org(self) -> str:
@@ -64,6 +67,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "bot-create": lambda w: (jwt_client(w.tenant.admin), "post", "/api/v1/bots/"),
     "bot-update": lambda w: (jwt_client(w.tenant.admin), "patch", f"/api/v1/bots/{w.bot.id}/"),
     "bot-replace": lambda w: (jwt_client(w.tenant.admin), "put", f"/api/v1/bots/{w.bot.id}/"),
+    "answer-create": lambda w: (jwt_client(w.tenant.admin), "post", f"/api/v1/bots/{w.bot.id}/answers/"),
+    "answer-update": lambda w: (jwt_client(w.tenant.admin), "patch", f"/api/v1/answers/{w.curated_answer.id}/"),
 }
 
 GOOD_REGISTER = {"email": "new@example.com", "password": "tall green ladder 42", "organization_name": "Shop"}
@@ -262,6 +267,44 @@ for endpoint in ("bot-create", "bot-update", "bot-replace"):
     CASES[f"{endpoint}-lone-surrogate"] = Case(
         endpoint, Raw('{"name": "Bot", "system_prompt": "\\ud800"}'), "system_prompt"
     )
+# Curated answers: the same bad values through create and update (PATCH).
+BAD_ANSWER_VALUES: dict[str, tuple[dict[str, Any], str]] = {
+    "question-blank": ({"question": "   "}, "question"),
+    "question-null": ({"question": None}, "question"),
+    "question-too-long": ({"question": "q" * 501}, "question"),
+    "question-list": ({"question": ["Q?"]}, "question"),
+    "question-object": ({"question": {"text": "Q?"}}, "question"),
+    "question-nul": ({"question": "Q\x00?"}, "question"),
+    "question-punctuation-only": ({"question": "?!"}, "question"),
+    "answer-blank": ({"answer": ""}, "answer"),
+    "answer-null": ({"answer": None}, "answer"),
+    "answer-too-long": ({"answer": "a" * 4001}, "answer"),
+    "answer-list": ({"answer": ["A."]}, "answer"),
+    "answer-nul": ({"answer": "A\x00."}, "answer"),
+}
+for endpoint in ("answer-create", "answer-update"):
+    for name, (values, field) in BAD_ANSWER_VALUES.items():
+        CASES[f"{endpoint}-{name}"] = Case(endpoint, {"question": "New question?", "answer": "New.", **values}, field)
+    CASES[f"{endpoint}-lone-surrogate"] = Case(endpoint, Raw('{"question": "Q?", "answer": "\\ud800"}'), "answer")
+CASES["answer-create-missing-question"] = Case("answer-create", {"answer": "A."}, "question")
+CASES["answer-create-missing-answer"] = Case("answer-create", {"question": "Q?"}, "answer")
+CASES["answer-create-source-not-a-uuid"] = Case(
+    "answer-create", {"question": "Q?", "answer": "A.", "source_message_id": "42"}, "source_message_id"
+)
+CASES["answer-create-source-unknown"] = Case(
+    "answer-create",
+    {"question": "Q?", "answer": "A.", "source_message_id": "00000000-0000-4000-8000-000000000000"},
+    "source_message_id",
+    HTTPStatus.NOT_FOUND,
+    "not_found",
+)
+CASES["answer-create-duplicate"] = Case(
+    "answer-create",
+    {"question": "original QUESTION", "answer": "A."},
+    "question",
+    HTTPStatus.CONFLICT,
+    "duplicate_question",
+)
 CASES["bot-create-missing-name"] = Case("bot-create", {"temperature": 0.5}, "name")
 CASES["bot-replace-missing-name"] = Case("bot-replace", {"temperature": 0.5}, "name")
 
@@ -274,11 +317,13 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def world(tenant_a) -> World:
+    bot = BotFactory(organization=tenant_a.organization, name="Original")
     return World(
         tenant=tenant_a,
-        bot=BotFactory(organization=tenant_a.organization, name="Original"),
+        bot=bot,
         invitation=InvitationFactory(organization=tenant_a.organization),
         refresh=str(RefreshToken.for_user(tenant_a.owner)),
+        curated_answer=CuratedAnswerFactory(bot=bot, question="Original question?", answer="Original answer."),
     )
 
 
@@ -290,7 +335,8 @@ def send(client: APIClient, method: str, url: str, body: Any):
 
 def counts() -> dict[str, int]:
     return {
-        model.__name__: model.objects.count() for model in (User, Organization, Membership, Invitation, ApiKey, Bot)
+        model.__name__: model.objects.count()
+        for model in (User, Organization, Membership, Invitation, ApiKey, Bot, CuratedAnswer)
     }
 
 
@@ -326,6 +372,8 @@ def test_bad_input_is_refused_with_json(world, case):
     assert Membership.objects.get(user=world.tenant.member, organization=world.tenant.organization).role == role_before
     world.tenant.organization.refresh_from_db()
     assert world.tenant.organization.name == "Alpha"
+    world.curated_answer.refresh_from_db()
+    assert (world.curated_answer.question, world.curated_answer.answer) == ("Original question?", "Original answer.")
 
 
 def test_every_write_endpoint_has_cases():
@@ -358,6 +406,12 @@ UNKNOWN_ID_CASES: dict[str, tuple[str, str, Any]] = {
     "bot-delete": ("delete", "/api/v1/bots/{missing}/", None),
     "bot-rotate-key": ("post", "/api/v1/bots/{missing}/rotate-key/", None),
     "bot-not-a-uuid": ("patch", "/api/v1/bots/not-a-uuid/", {"name": "x"}),
+    "answers-of-unknown-bot": ("get", "/api/v1/bots/{missing}/answers/", None),
+    "answer-create-unknown-bot": ("post", "/api/v1/bots/{missing}/answers/", {"question": "Q?", "answer": "A."}),
+    "answer-get": ("get", "/api/v1/answers/{missing}/", None),
+    "answer-update": ("patch", "/api/v1/answers/{missing}/", {"answer": "A."}),
+    "answer-delete": ("delete", "/api/v1/answers/{missing}/", None),
+    "unanswered-of-unknown-bot": ("get", "/api/v1/bots/{missing}/unanswered/", None),
     "org-not-a-uuid": ("patch", "/api/v1/organizations/123/", {"name": "x"}),
     "member-not-a-uuid": ("patch", "/api/v1/organizations/{org}/members/abc/", {"role": "admin"}),
     "api-key-not-a-uuid": ("delete", "/api/v1/organizations/{org}/api-keys/' OR 1=1 --/", None),

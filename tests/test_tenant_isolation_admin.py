@@ -22,7 +22,7 @@ from accounts.models import Membership, Organization
 from accounts.tests.factories import ApiKeyFactory, InvitationFactory
 from bots.models import Bot
 from bots.tests.factories import BotFactory
-from chat.tests.factories import AnswerFactory
+from chat.tests.factories import AnswerFactory, CuratedAnswerFactory
 from conftest import Tenant
 from documents.tests.factories import DocumentFactory
 
@@ -33,6 +33,7 @@ FACTORIES: dict[str, Callable[[Tenant], Model]] = {
     "accounts.ApiKey": lambda tenant: ApiKeyFactory(organization=tenant.organization),
     "bots.Bot": lambda tenant: BotFactory(organization=tenant.organization, name="Alpha secret bot"),
     "documents.Document": lambda tenant: DocumentFactory(bot=BotFactory(organization=tenant.organization)),
+    "chat.CuratedAnswer": lambda tenant: CuratedAnswerFactory(bot=BotFactory(organization=tenant.organization)),
     "chat.Conversation": lambda tenant: (
         AnswerFactory(conversation__bot=BotFactory(organization=tenant.organization)).conversation
     ),

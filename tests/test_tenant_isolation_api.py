@@ -23,7 +23,7 @@ from accounts.services import api_key_create
 from accounts.tenancy import Actor
 from accounts.tests.factories import ApiKeyFactory, InvitationFactory
 from bots.tests.factories import BotFactory
-from chat.tests.factories import AnswerFactory, ConversationFactory
+from chat.tests.factories import AnswerFactory, ConversationFactory, CuratedAnswerFactory
 from chatsphere.api.views import registered_url_objects
 from conftest import Tenant, jwt_client
 from documents.tests.factories import DocumentFactory
@@ -75,6 +75,7 @@ def _object_ids(tenant: Tenant) -> dict[str, Callable[[], Any]]:
         "document_id": lambda: DocumentFactory(bot=BotFactory(organization=organization)).id,
         "conversation_id": lambda: ConversationFactory(bot=BotFactory(organization=organization)).id,
         "message_id": lambda: AnswerFactory(conversation__bot=BotFactory(organization=organization)).id,
+        "curated_answer_id": lambda: CuratedAnswerFactory(bot=BotFactory(organization=organization)).id,
     }
 
 
@@ -103,6 +104,7 @@ def test_every_id_kind_is_covered(db, tenant_a):
 def test_discovery_finds_the_object_routes():
     names = {route.name for route in api_routes_with_ids()}
     assert {"bot-detail", "bot-rotate-key", "organization-detail", "member-detail", "api-key-detail"} <= names
+    assert {"bot-answer-list", "answer-detail", "bot-unanswered"} <= names
 
 
 def _clients_of_b(tenant_b: Tenant) -> dict[str, APIClient]:

@@ -4,7 +4,8 @@ import factory
 from factory.django import DjangoModelFactory
 
 from bots.tests.factories import BotFactory
-from chat.models import Channel, Conversation, Message, MessageRole
+from chat.curated.text import question_key
+from chat.models import Channel, Conversation, CuratedAnswer, Message, MessageRole
 
 
 class ConversationFactory(DjangoModelFactory):
@@ -31,3 +32,16 @@ class MessageFactory(DjangoModelFactory):
 class AnswerFactory(MessageFactory):
     role = MessageRole.ASSISTANT
     model = "gemini-test"
+
+
+class CuratedAnswerFactory(DjangoModelFactory):
+    """A stored entry without its vector (the first match embeds it, as after an embedder change)."""
+
+    class Meta:
+        model = CuratedAnswer
+
+    bot = factory.SubFactory(BotFactory)
+    organization = factory.SelfAttribute("bot.organization")
+    question = factory.Sequence(lambda n: f"What is rule number {n}?")
+    question_key = factory.LazyAttribute(lambda entry: question_key(entry.question))
+    answer = factory.Faker("sentence")

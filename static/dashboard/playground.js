@@ -9,6 +9,7 @@
   var status = root.querySelector("[data-status]");
   var passages = root.querySelector("[data-passages]");
   var debugEmpty = root.querySelector("[data-debug-empty]");
+  var correctUrl = root.getAttribute("data-correct-url");
   var socket = null;
   var conversation = null;
   var current = null;
@@ -52,6 +53,15 @@
     body.parentNode.appendChild(list);
   }
 
+  // Owners and admins get a link to write the right answer to what the bot just said.
+  function addCorrectLink(body, messageId) {
+    var link = document.createElement("a");
+    link.className = "correct";
+    link.href = correctUrl + "?source=" + encodeURIComponent(messageId);
+    link.textContent = "Correct this answer";
+    body.parentNode.appendChild(link);
+  }
+
   function setBusy(busy) {
     form.querySelector("button").disabled = busy || !socket || socket.readyState !== 1;
     log.setAttribute("aria-busy", busy ? "true" : "false");
@@ -74,6 +84,7 @@
         if (current) showSources(current, event.citations || []);
         break;
       case "done":
+        if (current && correctUrl && event.message_id) addCorrectLink(current, event.message_id);
         current = null;
         setBusy(false);
         break;
