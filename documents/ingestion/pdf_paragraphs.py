@@ -75,15 +75,13 @@ def _layout(pages: list[list[PdfLine]]) -> _Layout:
 
 
 def _is_heading(line: PdfLine, layout: _Layout) -> bool:
-    if line.cells or len(line.text.split()) > _HEADING_MAX_WORDS or not any(c.isalpha() for c in line.text):
-        return False
-    if line.size >= layout.body_size * _HEADING_SCALE:
-        return True
+    larger = line.size >= layout.body_size * _HEADING_SCALE
     # A bold line of body size is a heading ("2. Scope" included), unless it is a bulleted item or
     # ends like a sentence (the last line of a bold paragraph).
-    return (
-        line.bold and not layout.body_bold and not line.text.endswith((".", ",", ";")) and not _BULLET.match(line.text)
-    )
+    bold = line.bold and not layout.body_bold and not line.text.endswith((".", ",", ";"))
+    if not (larger or bold) or line.cells or not any(c.isalpha() for c in line.text):
+        return False
+    return len(line.text.split()) <= _HEADING_MAX_WORDS and (larger or not _BULLET.match(line.text))
 
 
 def _kind(line: PdfLine, layout: _Layout) -> BlockKind:
