@@ -168,11 +168,17 @@ class _PageReader:
         previous = self.lines[-1]
         if line.x0 - previous.x0 > line.size * 0.7:
             return True  # first-line indent
-        if not SENTENCE_END.search(previous.text):
-            return False
         left = min(other.x0 for other in self.lines)
         right = max(line.x1, *(other.x1 for other in self.lines))
-        return right - previous.x1 > max(line.size * 3, (right - left) * 0.12)  # short last line
+        room = right - previous.x1
+        short = room > max(line.size * 3, (right - left) * 0.12)
+        if short and line.text[0].isupper() and not previous.text.endswith(("-", ",")):
+            # Lines wrap because the next word did not fit; if it would have, the break was
+            # meant ("Opening hours" above its text). Average character widths estimate the word.
+            first_word = len(line.text.split(maxsplit=1)[0]) + 1
+            if room > first_word * (line.x1 - line.x0) / len(line.text) * 1.3 + line.size * 0.5:
+                return True
+        return short and bool(SENTENCE_END.search(previous.text))  # short last line
 
 
 def page_blocks(pages: list[list[PdfLine]]) -> list[list[Block]]:

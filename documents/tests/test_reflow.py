@@ -91,6 +91,12 @@ class TestPdf:
             "and the example receipt shows how."
         )
 
+    def test_a_label_line_above_its_text_is_a_paragraph_of_its_own(self):
+        pdf = make_pdf(["Opening hours\nThe aquarium opens at nine in the morning every day."])
+        assert extract_safely(pdf, "pdf").sections[0].text == (
+            "Opening hours\n\nThe aquarium opens at nine in the morning every day."
+        )
+
     def test_running_header_and_page_footer_are_dropped_and_pages_kept(self, handbook):
         _, pdf = handbook
         extracted = extract_safely(pdf, "pdf")
