@@ -2,8 +2,8 @@
 
 PDFium orders characters in reading order and marks line ends; per line we ask only for the boxes
 of its first and last characters, its font, and its rectangles (a wide gap between rectangles on
-one baseline separates table cells). A handful of calls per line keeps this close to the speed of
-plain text extraction.
+one baseline separates table cells). A handful of calls per line keeps the cost per page near that
+of plain text extraction.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 
+from documents.ingestion.pdf_paragraphs import BOLD_MAX_CHARS
+
 # PDFium ends a line with "\r\n", except after a hyphen: there it joins the next line itself
 # (whatever follows, even the page footer) and marks the hyphen "\ufffe". We split there too and
 # leave the hyphen to `hyphenation`, which knows the document's words.
@@ -22,7 +24,6 @@ _LINE_END_HYPHEN = "\ufffe"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|(?<=\ufffe)")
 #: A gap wider than this many font sizes between two runs of one line separates table cells.
 _CELL_GAP_EMS = 1.8
-BOLD_MAX_CHARS = 80
 _FORCE_BOLD = 1 << 18  # PDF font descriptor flag
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 
@@ -43,20 +44,18 @@ class PdfLine:
 
 @dataclass(frozen=True, slots=True)
 class PdfPage:
-    number: int
-    width: float
     height: float
     lines: list[PdfLine]
 
 
-def read_page(page: pypdfium2.PdfPage, number: int) -> PdfPage:
-    width, height = page.get_size()
+def read_page(page: pypdfium2.PdfPage) -> PdfPage:
+    _, height = page.get_size()
     textpage = page.get_textpage()
     try:
         lines = list(_lines(textpage))
     finally:
         textpage.close()
-    return PdfPage(number=number, width=width, height=height, lines=lines)
+    return PdfPage(height=height, lines=lines)
 
 
 def _lines(textpage: pypdfium2.PdfTextPage):
@@ -97,7 +96,6 @@ def _line(textpage: pypdfium2.PdfTextPage, text: str, start: int, end: int, iden
         top=top,
         bottom=bottom,
         size=round(size, 1),
-        # Only a short line can be a heading, the one use of boldness; long lines skip the lookup.
         bold=len(stripped) < BOLD_MAX_CHARS and _is_bold(textpage, first),
         cells=_cells(textpage, text, first_text, last_text, first, last, size, identity),
     )

@@ -12,10 +12,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from chatsphere.text import sentence_spans
 from documents.ingestion.hyphenation import Hyphenation
-from documents.ingestion.pdf_layout import BOLD_MAX_CHARS, PdfLine
+
+if TYPE_CHECKING:  # pdf_layout loads PDFium, which only PDF extraction needs
+    from documents.ingestion.pdf_layout import PdfLine
 
 LIST_MARKER = re.compile(r"^(?:[•●○◦▪■□‣∙·\-*–—]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)]|[A-Z]\))\s+")
 #: A line ending like this may end a paragraph (a short line that does not is a wrapped heading
@@ -23,6 +26,8 @@ LIST_MARKER = re.compile(r"^(?:[•●○◦▪■□‣∙·\-*–—]|\(?\d{1,
 SENTENCE_END = re.compile(r"[.!?:…。！？][\"'”’»)\]]*$")
 _BULLET = re.compile(r"^[•●○◦▪■□‣∙·\-*–—]\s")
 _HEADING_SCALE = 1.15
+#: Only a line this short can be a heading, so boldness is looked up for short lines only.
+BOLD_MAX_CHARS = 80
 _HEADING_MAX_WORDS = 15
 
 
