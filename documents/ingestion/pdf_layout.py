@@ -62,17 +62,20 @@ def _lines(textpage: pypdfium2.PdfTextPage):
     text = textpage.get_text_range()
     # Text and character indices differ only where PDFium dropped or inserted characters.
     identity = len(text) == textpage.count_chars()
+    fonts: dict[int | None, bool] = {}
     start = 0
     for match in [*_LINE_BREAK.finditer(text), None]:
         end = match.start() if match else len(text)
-        line = _line(textpage, text, start, end, identity)
+        line = _line(textpage, text, start, end, identity, fonts)
         if line is not None:
             yield line
         if match:
             start = match.end()
 
 
-def _line(textpage: pypdfium2.PdfTextPage, text: str, start: int, end: int, identity: bool) -> PdfLine | None:
+def _line(
+    textpage: pypdfium2.PdfTextPage, text: str, start: int, end: int, identity: bool, fonts: dict[int | None, bool]
+) -> PdfLine | None:
     raw = text[start:end]
     stripped = raw.strip().replace(_LINE_END_HYPHEN, "-")
     if not stripped:
@@ -96,18 +99,28 @@ def _line(textpage: pypdfium2.PdfTextPage, text: str, start: int, end: int, iden
         top=top,
         bottom=bottom,
         size=round(size, 1),
-        bold=len(stripped) < BOLD_MAX_CHARS and _is_bold(textpage, first),
+        bold=len(stripped) < BOLD_MAX_CHARS and _is_bold(textpage, first, fonts),
         cells=_cells(textpage, text, first_text, last_text, first, last, size, identity),
     )
 
 
-def _is_bold(textpage: pypdfium2.PdfTextPage, index: int) -> bool:
-    # Standard fonts ("Helvetica-Bold") report no weight, so the name or the ForceBold flag tells.
-    buffer = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int()
-    length = pdfium_c.FPDFText_GetFontInfo(textpage, index, buffer, len(buffer), ctypes.byref(flags))
-    if flags.value & _FORCE_BOLD:
+def _is_bold(textpage: pypdfium2.PdfTextPage, index: int, fonts: dict[int | None, bool]) -> bool:
+    text_object = pdfium_c.FPDFText_GetTextObject(textpage, index)
+    if not text_object:
+        return False
+    font = pdfium_c.FPDFTextObj_GetFont(text_object)
+    key = ctypes.cast(font, ctypes.c_void_p).value
+    if key not in fonts:  # a page has few fonts: each is looked at once
+        fonts[key] = bool(font) and _font_is_bold(font)
+    return fonts[key]
+
+
+def _font_is_bold(font) -> bool:
+    if pdfium_c.FPDFFont_GetWeight(font) >= 600 or pdfium_c.FPDFFont_GetFlags(font) & _FORCE_BOLD:
         return True
+    # Standard fonts ("Helvetica-Bold") report no weight: their name tells.
+    buffer = ctypes.create_string_buffer(128)
+    length = pdfium_c.FPDFFont_GetBaseFontName(font, buffer, len(buffer))
     return 0 < length <= len(buffer) and bool(_BOLD_NAME.search(buffer.value.decode("utf-8", "replace")))
 
 
