@@ -24,6 +24,8 @@ LIST_MARKER = re.compile(r"^(?:[•●○◦▪■□‣∙·\-*–—]|\(?\d{1,
 #: A line ending like this may end a paragraph (a short line that does not is a wrapped heading
 #: or a label, not the end of a paragraph).
 SENTENCE_END = re.compile(r"[.!?:…。！？][\"'”’»)\]]*$")
+# A table of contents entry: dot leaders, then a page number.
+_CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}\s*\d+$")
 _BULLET = re.compile(r"^[•●○◦▪■□‣∙·\-*–—]\s")
 _HEADING_SCALE = 1.15
 #: Only a line this short can be a heading, so boldness is looked up for short lines only.
@@ -94,7 +96,7 @@ def _kind(line: PdfLine, layout: _Layout) -> BlockKind:
         return BlockKind.HEADING
     if line.cells:
         return BlockKind.TABLE
-    if LIST_MARKER.match(line.text):
+    if LIST_MARKER.match(line.text) or _CONTENTS_ENTRY.search(line.text):
         return BlockKind.LIST
     return BlockKind.PROSE
 

@@ -97,6 +97,16 @@ class TestPdf:
             "Opening hours\n\nThe aquarium opens at nine in the morning every day."
         )
 
+    def test_table_of_contents_entries_stay_lines(self):
+        contents = "\n".join(
+            [
+                "1 Introduction . . . . . . . . . . . 1",
+                "2 Installing the app . . . . . . . 3",
+                "2.1 On Linux . . . . . 4",
+            ]
+        )
+        assert extract_safely(make_pdf([contents]), "pdf").sections[0].text == contents
+
     def test_running_header_and_page_footer_are_dropped_and_pages_kept(self, handbook):
         _, pdf = handbook
         extracted = extract_safely(pdf, "pdf")
