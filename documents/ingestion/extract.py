@@ -20,10 +20,8 @@ import charset_normalizer
 
 from documents.ingestion.errors import ExtractionError
 from documents.ingestion.normalize import normalize_text
-from documents.ingestion.pdf_layout import read_page
 from documents.ingestion.pdf_paragraphs import Block, BlockKind, page_blocks
 from documents.ingestion.reflow import reflow_text
-from documents.ingestion.running_lines import drop_running_lines
 from documents.ingestion.sniff import FileKind
 
 
@@ -80,6 +78,9 @@ def _meaningful_title(title: str | None) -> str | None:
 def extract_pdf(data: bytes, *, max_pages: int) -> Extracted:
     import pypdfium2
 
+    from documents.ingestion.pdf_layout import read_page
+    from documents.ingestion.running_lines import drop_running_lines
+
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as exc:
@@ -94,7 +95,7 @@ def extract_pdf(data: bytes, *, max_pages: int) -> Extracted:
         for number in range(page_count):
             page = document[number]
             try:
-                pages.append(read_page(page, number + 1))
+                pages.append(read_page(page))
             finally:
                 page.close()
         title = _meaningful_title(document.get_metadata_dict(skip_empty=True).get("Title"))

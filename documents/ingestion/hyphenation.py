@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-# Words, with their hyphenated parts: "self-service" gives one token.
-_WORDS = re.compile(r"\w+(?:-\w+)*")
+# Stripped from white-space separated tokens to leave words ("(self-service)," → "self-service").
+_PUNCTUATION = "\"'“”‘’«»()[]{}<>.,;:!?…*/\\"
 _HYPHENATED_PREFIXES = frozenset({"self", "e"})
 _TRAILING_WORD = re.compile(r"([^\W\d_]+)-$")
 _LEADING_WORD = re.compile(r"^([^\W_]+)")
@@ -32,7 +32,8 @@ class Hyphenation:
         that needs them: many documents have no line-end hyphen at all."""
         if self._compounds is None:
             self._compounds = set()
-            for token in set(_WORDS.findall("\n".join(self._texts).lower())):
+            tokens = {token.strip(_PUNCTUATION) for token in "\n".join(self._texts).lower().split()}
+            for token in tokens:
                 if "-" in token:
                     parts = token.split("-")
                     self._compounds.update(f"{a}-{b}" for a, b in zip(parts, parts[1:], strict=False))

@@ -2,8 +2,8 @@
 
 PDFium orders characters in reading order and marks line ends; per line we ask only for the boxes
 of its first and last characters, its font, and its rectangles (a wide gap between rectangles on
-one baseline separates table cells). A handful of calls per line keeps this close to the speed of
-plain text extraction.
+one baseline separates table cells). A handful of calls per line keeps the cost per page near that
+of plain text extraction.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 
+from documents.ingestion.pdf_paragraphs import BOLD_MAX_CHARS
+
 # PDFium ends a line with "\r\n", except after a hyphen: there it joins the next line itself
 # (whatever follows, even the page footer) and marks the hyphen "\ufffe". We split there too and
 # leave the hyphen to `hyphenation`, which knows the document's words.
@@ -22,7 +24,6 @@ _LINE_END_HYPHEN = "\ufffe"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|(?<=\ufffe)")
 #: A gap wider than this many font sizes between two runs of one line separates table cells.
 _CELL_GAP_EMS = 1.8
-BOLD_MAX_CHARS = 80
 _FORCE_BOLD = 1 << 18  # PDF font descriptor flag
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 
@@ -43,37 +44,38 @@ class PdfLine:
 
 @dataclass(frozen=True, slots=True)
 class PdfPage:
-    number: int
-    width: float
     height: float
     lines: list[PdfLine]
 
 
-def read_page(page: pypdfium2.PdfPage, number: int) -> PdfPage:
-    width, height = page.get_size()
+def read_page(page: pypdfium2.PdfPage) -> PdfPage:
+    _, height = page.get_size()
     textpage = page.get_textpage()
     try:
         lines = list(_lines(textpage))
     finally:
         textpage.close()
-    return PdfPage(number=number, width=width, height=height, lines=lines)
+    return PdfPage(height=height, lines=lines)
 
 
 def _lines(textpage: pypdfium2.PdfTextPage):
     text = textpage.get_text_range()
     # Text and character indices differ only where PDFium dropped or inserted characters.
     identity = len(text) == textpage.count_chars()
+    fonts: dict[int | None, bool] = {}
     start = 0
     for match in [*_LINE_BREAK.finditer(text), None]:
         end = match.start() if match else len(text)
-        line = _line(textpage, text, start, end, identity)
+        line = _line(textpage, text, start, end, identity, fonts)
         if line is not None:
             yield line
         if match:
             start = match.end()
 
 
-def _line(textpage: pypdfium2.PdfTextPage, text: str, start: int, end: int, identity: bool) -> PdfLine | None:
+def _line(
+    textpage: pypdfium2.PdfTextPage, text: str, start: int, end: int, identity: bool, fonts: dict[int | None, bool]
+) -> PdfLine | None:
     raw = text[start:end]
     stripped = raw.strip().replace(_LINE_END_HYPHEN, "-")
     if not stripped:
@@ -97,19 +99,28 @@ def _line(textpage: pypdfium2.PdfTextPage, text: str, start: int, end: int, iden
         top=top,
         bottom=bottom,
         size=round(size, 1),
-        # Only a short line can be a heading, the one use of boldness; long lines skip the lookup.
-        bold=len(stripped) < BOLD_MAX_CHARS and _is_bold(textpage, first),
+        bold=len(stripped) < BOLD_MAX_CHARS and _is_bold(textpage, first, fonts),
         cells=_cells(textpage, text, first_text, last_text, first, last, size, identity),
     )
 
 
-def _is_bold(textpage: pypdfium2.PdfTextPage, index: int) -> bool:
-    # Standard fonts ("Helvetica-Bold") report no weight, so the name or the ForceBold flag tells.
-    buffer = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int()
-    length = pdfium_c.FPDFText_GetFontInfo(textpage, index, buffer, len(buffer), ctypes.byref(flags))
-    if flags.value & _FORCE_BOLD:
+def _is_bold(textpage: pypdfium2.PdfTextPage, index: int, fonts: dict[int | None, bool]) -> bool:
+    text_object = pdfium_c.FPDFText_GetTextObject(textpage, index)
+    if not text_object:
+        return False
+    font = pdfium_c.FPDFTextObj_GetFont(text_object)
+    key = ctypes.cast(font, ctypes.c_void_p).value
+    if key not in fonts:  # a page has few fonts: each is looked at once
+        fonts[key] = bool(font) and _font_is_bold(font)
+    return fonts[key]
+
+
+def _font_is_bold(font) -> bool:
+    if pdfium_c.FPDFFont_GetWeight(font) >= 600 or pdfium_c.FPDFFont_GetFlags(font) & _FORCE_BOLD:
         return True
+    # Standard fonts ("Helvetica-Bold") report no weight: their name tells.
+    buffer = ctypes.create_string_buffer(128)
+    length = pdfium_c.FPDFFont_GetBaseFontName(font, buffer, len(buffer))
     return 0 < length <= len(buffer) and bool(_BOLD_NAME.search(buffer.value.decode("utf-8", "replace")))
 
 

@@ -12,17 +12,24 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from chatsphere.text import sentence_spans
 from documents.ingestion.hyphenation import Hyphenation
-from documents.ingestion.pdf_layout import BOLD_MAX_CHARS, PdfLine
+
+if TYPE_CHECKING:  # pdf_layout loads PDFium, which only PDF extraction needs
+    from documents.ingestion.pdf_layout import PdfLine
 
 LIST_MARKER = re.compile(r"^(?:[•●○◦▪■□‣∙·\-*–—]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)]|[A-Z]\))\s+")
 #: A line ending like this may end a paragraph (a short line that does not is a wrapped heading
 #: or a label, not the end of a paragraph).
 SENTENCE_END = re.compile(r"[.!?:…。！？][\"'”’»)\]]*$")
+# A table of contents entry: dot leaders, then a page number.
+_CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}\s*\d+$")
 _BULLET = re.compile(r"^[•●○◦▪■□‣∙·\-*–—]\s")
 _HEADING_SCALE = 1.15
+#: Only a line this short can be a heading, so boldness is looked up for short lines only.
+BOLD_MAX_CHARS = 80
 _HEADING_MAX_WORDS = 15
 
 
@@ -75,15 +82,13 @@ def _layout(pages: list[list[PdfLine]]) -> _Layout:
 
 
 def _is_heading(line: PdfLine, layout: _Layout) -> bool:
-    if line.cells or len(line.text.split()) > _HEADING_MAX_WORDS or not any(c.isalpha() for c in line.text):
-        return False
-    if line.size >= layout.body_size * _HEADING_SCALE:
-        return True
+    larger = line.size >= layout.body_size * _HEADING_SCALE
     # A bold line of body size is a heading ("2. Scope" included), unless it is a bulleted item or
     # ends like a sentence (the last line of a bold paragraph).
-    return (
-        line.bold and not layout.body_bold and not line.text.endswith((".", ",", ";")) and not _BULLET.match(line.text)
-    )
+    bold = line.bold and not layout.body_bold and not line.text.endswith((".", ",", ";"))
+    if not (larger or bold) or line.cells or not any(c.isalpha() for c in line.text):
+        return False
+    return len(line.text.split()) <= _HEADING_MAX_WORDS and (larger or not _BULLET.match(line.text))
 
 
 def _kind(line: PdfLine, layout: _Layout) -> BlockKind:
@@ -91,7 +96,7 @@ def _kind(line: PdfLine, layout: _Layout) -> BlockKind:
         return BlockKind.HEADING
     if line.cells:
         return BlockKind.TABLE
-    if LIST_MARKER.match(line.text):
+    if LIST_MARKER.match(line.text) or _CONTENTS_ENTRY.search(line.text):
         return BlockKind.LIST
     return BlockKind.PROSE
 
@@ -170,11 +175,17 @@ class _PageReader:
         previous = self.lines[-1]
         if line.x0 - previous.x0 > line.size * 0.7:
             return True  # first-line indent
-        if not SENTENCE_END.search(previous.text):
-            return False
         left = min(other.x0 for other in self.lines)
         right = max(line.x1, *(other.x1 for other in self.lines))
-        return right - previous.x1 > max(line.size * 3, (right - left) * 0.12)  # short last line
+        room = right - previous.x1
+        short = room > max(line.size * 3, (right - left) * 0.12)
+        if short and line.text[0].isupper() and not previous.text.endswith(("-", ",")):
+            # Lines wrap because the next word did not fit; if it would have, the break was
+            # meant ("Opening hours" above its text). Average character widths estimate the word.
+            first_word = len(line.text.split(maxsplit=1)[0]) + 1
+            if room > first_word * (line.x1 - line.x0) / len(line.text) * 1.3 + line.size * 0.5:
+                return True
+        return short and bool(SENTENCE_END.search(previous.text))  # short last line
 
 
 def page_blocks(pages: list[list[PdfLine]]) -> list[list[Block]]:

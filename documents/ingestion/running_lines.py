@@ -9,8 +9,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from typing import TYPE_CHECKING
 
-from documents.ingestion.pdf_layout import PdfLine, PdfPage
+if TYPE_CHECKING:
+    from documents.ingestion.pdf_layout import PdfLine, PdfPage
 
 #: Share of the page height, at the top and at the bottom, where headers and footers live.
 _EDGE = 0.15

@@ -91,6 +91,22 @@ class TestPdf:
             "and the example receipt shows how."
         )
 
+    def test_a_label_line_above_its_text_is_a_paragraph_of_its_own(self):
+        pdf = make_pdf(["Opening hours\nThe aquarium opens at nine in the morning every day."])
+        assert extract_safely(pdf, "pdf").sections[0].text == (
+            "Opening hours\n\nThe aquarium opens at nine in the morning every day."
+        )
+
+    def test_table_of_contents_entries_stay_lines(self):
+        contents = "\n".join(
+            [
+                "1 Introduction . . . . . . . . . . . 1",
+                "2 Installing the app . . . . . . . 3",
+                "2.1 On Linux . . . . . 4",
+            ]
+        )
+        assert extract_safely(make_pdf([contents]), "pdf").sections[0].text == contents
+
     def test_running_header_and_page_footer_are_dropped_and_pages_kept(self, handbook):
         _, pdf = handbook
         extracted = extract_safely(pdf, "pdf")
@@ -139,13 +155,14 @@ class TestPdf:
         ]
         document = TypesetPdf()
         for page in range(1, 13):
+            if page > 1:
+                document.page_break()
             for repeat in range(6):
                 document.paragraph(" ".join(filler[page - 1] for _ in range(3)))
                 if page == 3 and repeat == 2:
                     document.paragraph(filler[2] + " " + fact + " " + filler[2])
-            document.page_break()
         extracted = extract_safely(document.build(), "pdf")
-        assert extracted.page_count == 13  # the last page break leaves an empty page
+        assert extracted.page_count == 12
         drafts = chunk_sections(extracted.sections, chunk_tokens=120, overlap_tokens=20)
         holding = [draft for draft in drafts if fact in draft.text]
         assert holding and all(draft.page == 3 for draft in holding)
