@@ -37,6 +37,7 @@ from documents.ingestion import (
     extract_safely,
     fetch_url,
 )
+from documents.lexical import lexical_index
 from documents.models import Chunk, Document, DocumentSource, DocumentStage, DocumentStatus
 from documents.namespaces import bot_namespace, vector_id
 from documents.progress import publish_progress
@@ -125,8 +126,15 @@ def _purge_vectors(document: Document) -> None:
         delete_document_vectors.delay(bot_id=str(document.bot_id), document_id=str(document.id))
 
 
+def _delete_chunks(document: Document) -> None:
+    """Delete the document's chunks and their lexical index rows, in the caller's transaction."""
+    with transaction.atomic():
+        lexical_index().remove_document(bot_id=document.bot_id, document_id=document.id)
+        Chunk.objects.filter(document_id=document.id).delete()
+
+
 def _mark_failed(document: Document, message: str) -> None:
-    Chunk.objects.filter(document_id=document.id).delete()
+    _delete_chunks(document)
     now = timezone.now()
     Document.objects.filter(id=document.id).update(
         status=DocumentStatus.FAILED,
@@ -254,7 +262,7 @@ def _finish(
         )
         if not still_ours:
             raise DocumentGone
-        Chunk.objects.filter(document_id=document.id).delete()
+        _delete_chunks(document)
         Chunk.objects.bulk_create(
             [
                 Chunk(
@@ -272,6 +280,7 @@ def _finish(
             ],
             batch_size=500,
         )
+        lexical_index().add_document(bot_id=document.bot_id, document_id=document.id)
         now = timezone.now()
         fields = {
             "status": DocumentStatus.READY,

@@ -21,6 +21,7 @@ from bots.models import Bot
 from chatsphere.ai.providers import get_embedder, get_vector_store
 from chatsphere.ai.types import ProviderError
 from documents import pipeline
+from documents.lexical import lexical_index
 from documents.models import Chunk, Document, DocumentStage, DocumentStatus
 from documents.namespaces import bot_namespace
 
@@ -99,6 +100,8 @@ def reindex_bot(*, bot_id: str, organization_id: str) -> int:
         bot.embedder, bot.embedding_dimension = embedder.name, embedder.dimension
         bot.save(update_fields=["embedder", "embedding_dimension", "updated_at"])
         documents = list(Document.objects.filter(bot=bot).exclude(status=DocumentStatus.PROCESSING))
+        # Answers keep their lexical evidence while the vectors are rebuilt.
+        lexical_index().rebuild_bot(bot_id=bot.id)
         Document.objects.filter(id__in=[doc.id for doc in documents]).update(
             status=DocumentStatus.PENDING,
             stage=DocumentStage.QUEUED,
