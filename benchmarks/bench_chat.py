@@ -54,7 +54,7 @@ def seed_bot() -> str:
     user = User.objects.create_user(email="bench@example.com", password="bench-pass-phrase-42")
     organization = organization_create(user=user, name="Bench")
     actor = Actor(organization=organization, role=Role.OWNER, user=user)
-    bot = bot_create(actor=actor, name="Bench bot", allowed_origins=[ORIGIN], score_threshold=0.0)
+    bot = bot_create(actor=actor, name="Bench bot", allowed_origins=[ORIGIN], strictness=0.0)
     embedder, store = OfflineEmbedder(), LocalStore()
     bot.embedder, bot.embedding_dimension = embedder.name, embedder.dimension
     bot.save(update_fields=["embedder", "embedding_dimension"])

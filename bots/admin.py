@@ -42,7 +42,7 @@ class BotAdmin(TenantAdmin):
                     "temperature",
                     "max_output_tokens",
                     "top_k",
-                    "score_threshold",
+                    "strictness",
                     "fallback_message",
                 )
             },

@@ -40,7 +40,7 @@ class BotOutput(serializers.ModelSerializer):
             "suggested_questions",
             "fallback_message",
             "top_k",
-            "score_threshold",
+            "strictness",
             "chunk_tokens",
             "chunk_overlap",
             "public_key",
@@ -73,7 +73,7 @@ class BotInput(serializers.Serializer):
     )
     fallback_message = serializers.CharField(max_length=500, required=False)
     top_k = serializers.IntegerField(min_value=1, max_value=20, required=False)
-    score_threshold = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
+    strictness = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
     chunk_tokens = serializers.IntegerField(min_value=100, max_value=2000, required=False, allow_null=True)
     chunk_overlap = serializers.IntegerField(min_value=0, max_value=500, required=False, allow_null=True)
     allowed_origins = serializers.ListField(

@@ -48,7 +48,7 @@ class BotForm(forms.ModelForm):
             "temperature",
             "max_output_tokens",
             "top_k",
-            "score_threshold",
+            "strictness",
             "chunk_tokens",
             "chunk_overlap",
             "welcome_message",
@@ -71,8 +71,10 @@ class BotForm(forms.ModelForm):
             ),
             "temperature": "0 keeps answers focused and repeatable; up to 2 makes them more varied.",
             "top_k": "How many passages are retrieved for each question (1–20).",
-            "score_threshold": (
-                "Minimum similarity (0–1) a passage needs to be used; below it the bot says it does not know."
+            "strictness": (
+                "How sure the bot must be that its documents answer a question before it answers (0–1, default 0.5). "
+                "Higher: it says it does not know more often; lower: it also answers from passages that "
+                "match only part of the question."
             ),
             "fallback_message": "Said when the documents hold no answer.",
             "chunk_tokens": f"Passage size in tokens (100–2000; empty: {settings.CHATSPHERE_CHUNK_TOKENS}).",

@@ -54,7 +54,9 @@ class Bot(TenantModel):
     suggested_questions = models.JSONField(default=list, blank=True, validators=[validate_suggested_questions])
     fallback_message = models.CharField(max_length=500, default=DEFAULT_FALLBACK_MESSAGE)
     top_k = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1), MaxValueValidator(20)])
-    score_threshold = models.FloatField(default=0.2, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    #: How sure the bot must be that its documents answer a question before it answers (0-1);
+    #: see chat.relevance for what it measures.
+    strictness = models.FloatField(default=0.5, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
 
     # Knowledge: chunking (empty means the deployment's default) and the embedder its vectors were made with
     chunk_tokens = models.PositiveIntegerField(
@@ -82,7 +84,7 @@ class Bot(TenantModel):
             ),
             models.CheckConstraint(condition=models.Q(top_k__gte=1, top_k__lte=20), name="bot_top_k_range"),
             models.CheckConstraint(
-                condition=models.Q(score_threshold__gte=0, score_threshold__lte=1), name="bot_score_threshold_range"
+                condition=models.Q(strictness__gte=0, strictness__lte=1), name="bot_strictness_range"
             ),
             models.CheckConstraint(condition=models.Q(position__in=WidgetPosition.values), name="bot_position_valid"),
         ]

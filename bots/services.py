@@ -24,7 +24,7 @@ EDITABLE_FIELDS = (
     "suggested_questions",
     "fallback_message",
     "top_k",
-    "score_threshold",
+    "strictness",
     "chunk_tokens",
     "chunk_overlap",
     "allowed_origins",

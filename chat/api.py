@@ -55,7 +55,10 @@ class AnswerFailed(ApplicationError):
 
 class CitationOutput(serializers.Serializer):
     number = serializers.IntegerField()
-    document_id = serializers.UUIDField()
+    #: "document" (a passage of `document_id`) or "curated" (the curated answer `curated_answer_id`).
+    kind = serializers.CharField(default="document")
+    document_id = serializers.UUIDField(allow_null=True)
+    curated_answer_id = serializers.UUIDField(allow_null=True, default=None)
     title = serializers.CharField()
     page = serializers.IntegerField(allow_null=True)
     snippet = serializers.CharField()

@@ -28,8 +28,9 @@ from django.db import close_old_connections, connections
 
 from bots.models import Bot
 from chat import prompt, services
+from chat.curated.matching import match_curated_answer
 from chat.participants import Participant
-from chat.retrieval import RetrievedChunk, retrieve
+from chat.retrieval import RetrievedChunk, curated_source, question_vector, retrieve
 from chatsphere.ai.providers import get_llm
 from chatsphere.ai.types import LLM, Completion, LLMEvent, LLMRequest, ProviderError, SourcePassage, TextDelta
 from chatsphere.errors import ApplicationError, RateLimited
@@ -91,7 +92,9 @@ def citations_for(answer: str, chunks: list[RetrievedChunk]) -> list[dict[str, A
     return [
         {
             "number": number,
-            "document_id": str(chunk.document_id),
+            "kind": "curated" if chunk.curated_answer_id else "document",
+            "document_id": str(chunk.document_id) if chunk.document_id else None,
+            "curated_answer_id": str(chunk.curated_answer_id) if chunk.curated_answer_id else None,
             "title": chunk.title,
             "page": chunk.page,
             "snippet": _snippet(chunk.text),
@@ -108,7 +111,9 @@ def _snippet(text: str) -> str:
 
 def build_llm_request(bot: Bot, turn: services.Turn, chunks: list[RetrievedChunk]) -> LLMRequest:
     sources = [
-        SourcePassage(number=number, title=chunk.title, text=chunk.text, page=chunk.page)
+        SourcePassage(
+            number=number, title=chunk.title, text=chunk.text, page=chunk.page, curated=bool(chunk.curated_answer_id)
+        )
         for number, chunk in enumerate(chunks, start=1)
     ]
     return prompt.build_request(
@@ -186,14 +191,23 @@ async def answer_turn(turn: services.Turn, *, started: float | None = None) -> A
     bot = turn.bot
     yield {"type": "conversation", "id": str(turn.conversation.id)}
     try:
+        question = turn.question.content
         try:
-            chunks = await retrieve(bot=bot, question=turn.question.content)
+            vector = await question_vector(bot, question)
+            curated = await database_sync_to_async(match_curated_answer)(
+                bot=bot, question=question, query_vector=vector
+            )
+            retrieval = await retrieve(bot=bot, question=question, vector=vector)
         except ProviderError as error:
             logger.warning("retrieval failed for bot %s: %s", bot.id, error.message)
             await _save(turn, progress, content="", error=f"retrieval: {error.message}")
             yield error_event("retrieval_failed", RETRIEVAL_FAILED)
             return
 
+        chunks = retrieval.chunks if retrieval.relevant else []
+        if curated is not None:
+            # The owner's own answer to this question comes first; passages may add to it.
+            chunks = [curated_source(curated), *chunks[: max(0, bot.top_k - 1)]]
         if not chunks:
             # Nothing relevant: the bot's own "I don't know", and no model call that could invent.
             async for event in _fallback(turn, progress):

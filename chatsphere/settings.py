@@ -401,6 +401,13 @@ CHATSPHERE_MONTHLY_MESSAGE_QUOTA = env_int("CHATSPHERE_MONTHLY_MESSAGE_QUOTA", 0
 CHATSPHERE_CHAT_MAX_MESSAGE_CHARS = env_int("CHATSPHERE_CHAT_MAX_MESSAGE_CHARS", 4000)
 #: Earlier turns of a conversation sent with each question, newest first, up to this many tokens.
 CHATSPHERE_CHAT_HISTORY_TOKENS = env_int("CHATSPHERE_CHAT_HISTORY_TOKENS", 1500)
+#: The dense (vector) side's share, 0-1, of hybrid retrieval's fused score; unset: 0.1 with the
+#: offline embedder, 0.5 with Gemini (docs/knowledge.md, "Hybrid retrieval").
+CHATSPHERE_HYBRID_DENSE_WEIGHT = (
+    min(1.0, max(0.0, env_float("CHATSPHERE_HYBRID_DENSE_WEIGHT", 0.0)))
+    if env_str("CHATSPHERE_HYBRID_DENSE_WEIGHT")
+    else None
+)
 CHATSPHERE_CHAT_LLM_TIMEOUT = env_float("CHATSPHERE_CHAT_LLM_TIMEOUT", 60.0)
 #: Tries of one answer when the model fails before its first token (never after).
 CHATSPHERE_CHAT_LLM_ATTEMPTS = env_int("CHATSPHERE_CHAT_LLM_ATTEMPTS", 2)

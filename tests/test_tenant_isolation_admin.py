@@ -128,7 +128,7 @@ def test_new_bot_gets_the_chosen_own_organization_and_foreign_one_is_refused(ten
         "suggested_questions": "[]",
         "fallback_message": "Sorry",
         "top_k": "5",
-        "score_threshold": "0.2",
+        "strictness": "0.5",
         "allowed_origins": '["https://Shop.example.com"]',
         "widget_title": "",
         "primary_color": "#112233",

@@ -60,7 +60,7 @@ class TestCrud:
             "welcome_message": "Hello!",
             "suggested_questions": [" Where is my order? ", "Returns?"],
             "top_k": 8,
-            "score_threshold": 0.35,
+            "strictness": 0.35,
             "allowed_origins": ["HTTPS://Shop.Example.com:443", "http://localhost:3000", "https://shop.example.com"],
             "widget_title": "Shop",
             "primary_color": "#aabbcc",

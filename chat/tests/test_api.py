@@ -25,7 +25,7 @@ from conftest import Tenant, jwt_client
 from tests.fakes.gemini import FakeGemini
 
 QUESTION = "How much does the Puffin Island ferry cost?"
-CITATION_FIELDS = {"number", "document_id", "title", "page", "snippet", "score"}
+CITATION_FIELDS = {"number", "kind", "document_id", "curated_answer_id", "title", "page", "snippet", "score"}
 pytestmark = pytest.mark.timeout(120)
 
 

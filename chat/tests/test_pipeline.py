@@ -110,7 +110,9 @@ async def test_pdf_answer_cites_the_page():
     assert citations[0]["document_id"] == str(pdf.id)
     assert citations[0]["title"] == "aquarium.pdf"
     assert citations[0]["page"] == 2
-    assert "(page 2)" in answer_text(events)
+    assert "“Children under six enter the aquarium for free with an adult.” [1] (aquarium.pdf, page 2)" in answer_text(
+        events
+    )
 
 
 async def test_bot_without_documents_answers_with_its_fallback(gemini: FakeGemini):
@@ -143,7 +145,7 @@ async def test_unrelated_question_gets_the_fallback_without_a_model_call(gemini:
 async def test_sources_above_the_threshold_that_do_not_answer_give_the_fallback():
     """With a threshold of 0 every chunk is a source; the offline answerer finds no sentence
     sharing a word with the question and writes nothing: the visitor gets the fallback."""
-    bot, _ = await knowledgeable_bot(score_threshold=0.0, fallback_message="Nothing on that, sorry.")
+    bot, _ = await knowledgeable_bot(strictness=0.0, fallback_message="Nothing on that, sorry.")
     chunks = await database_sync_to_async(retrieve_sync)(bot=bot, question="Quantum chromodynamics lattice?")
     assert chunks, "the test needs sources above the threshold"
 
@@ -328,7 +330,7 @@ async def test_canary_of_one_organization_is_never_retrieved_by_another_over_200
     secret = f"The vault code of {canary} is kept in the {canary} archive. Ask about the {canary}."
     bot_a, _ = await knowledgeable_bot()
     secret_document = await database_sync_to_async(add_document)(bot_a, "Vault", secret)
-    bot_b, _ = await knowledgeable_bot(score_threshold=0.0, top_k=20)
+    bot_b, _ = await knowledgeable_bot(strictness=0.0, top_k=20)
     questions = [
         f"{canary}",
         "What is the vault code?",

@@ -118,6 +118,8 @@ class SourcePassage:
     title: str
     text: str
     page: int | None = None
+    #: An answer the bot's owner wrote for this question: used as it is.
+    curated: bool = False
 
 
 @dataclass(frozen=True, slots=True)

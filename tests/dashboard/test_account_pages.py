@@ -213,7 +213,7 @@ class TestBotPages:
             "temperature": "0.2",
             "max_output_tokens": "1024",
             "top_k": "5",
-            "score_threshold": "0.2",
+            "strictness": "0.5",
             "chunk_tokens": "",
             "chunk_overlap": "",
             "welcome_message": "Hello!",
