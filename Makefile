@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint format worker beat bench install install-dev migrate clean
+.PHONY: run test lint format worker beat bench eval install install-dev migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,9 @@ format: install-dev
 
 bench: install-dev
 	@for script in benchmarks/bench_*.py; do name=$$(basename $$script .py); echo "== $$name"; $(BIN)/python -m benchmarks.$$name || exit 1; done
+
+eval: install-dev
+	$(BIN)/python -m evaluation
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts
