@@ -13,10 +13,11 @@ import re
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
-from chatsphere.ai.offline_embedder import STOPWORDS, stem
+from chatsphere.ai.offline_embedder import STOPWORDS
 from chatsphere.ai.types import Completion, LLMEvent, LLMRequest, SourcePassage, TextDelta
 from chatsphere.text.query import query_terms
 from chatsphere.text.sentences import split_sentences
+from chatsphere.text.stemming import stem
 from chatsphere.text.word_weights import word_weight
 
 _WORD = re.compile(r"\w+")
@@ -35,7 +36,7 @@ _MONTHS = frozenset(_CALENDAR_TEXT.split())
 #: Openings of questions that ask for a number, a date, a duration or an amount.
 _ASKS_NUMBER = re.compile(
     r"\b(how (long|many|much|often|old|far|soon|late|early|big|large|high|fast)|when|what (year|date|day|time)|"
-    r"at what (age|time)|cost|price|fee|charge|pay|percentage|rate|deadline|duration)\b",
+    r"at what (age|time)|cost|price|fee|charge|pay|percentage|rate|deadline|duration|period)\b",
     re.IGNORECASE,
 )
 #: A question that asks two things ("… and when is the office closed?").
