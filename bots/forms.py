@@ -72,7 +72,7 @@ class BotForm(forms.ModelForm):
             "temperature": "0 keeps answers focused and repeatable; up to 2 makes them more varied.",
             "top_k": "How many passages are retrieved for each question (1–20).",
             "strictness": (
-                "How sure the bot must be that its documents answer a question before it answers (0–1, default 0.5). "
+                "How sure the bot must be that its documents answer a question before it answers (0–1, default 0.4). "
                 "Higher: it says it does not know more often; lower: it also answers from passages that "
                 "match only part of the question."
             ),

@@ -56,7 +56,7 @@ class Bot(TenantModel):
     top_k = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1), MaxValueValidator(20)])
     #: How sure the bot must be that its documents answer a question before it answers (0-1);
     #: see chat.relevance for what it measures.
-    strictness = models.FloatField(default=0.5, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    strictness = models.FloatField(default=0.4, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
 
     # Knowledge: chunking (empty means the deployment's default) and the embedder its vectors were made with
     chunk_tokens = models.PositiveIntegerField(

@@ -25,6 +25,7 @@ from chat import relevance
 from chat.curated.matching import CuratedMatch
 from chatsphere.ai.providers import get_embedder, get_vector_store
 from chatsphere.ai.types import VectorMatch
+from chatsphere.text.query import name_terms
 from chatsphere.text.word_weights import word_weight
 from documents.lexical import EMPTY_SEARCH, lexical_index, query_terms
 from documents.models import DocumentStatus
@@ -85,9 +86,8 @@ class QuestionEvidence:
     weights: dict[str, float]
     #: Search words found in none of the bot's passages.
     unknown: frozenset[str]
-
-
-NO_EVIDENCE = QuestionEvidence(weights={}, unknown=frozenset())
+    #: Search words that name something (capitalised, or codes such as "R8").
+    names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +239,7 @@ def rank(
     evidence = QuestionEvidence(
         weights={term: word_weight(term) for term in terms},
         unknown=frozenset(term for term, count in lexical.frequencies.items() if count == 0),
+        names=name_terms(question),
     )
     ordered = sorted(candidates.values(), key=lambda c: (-c.fused, str(c.document_id), c.chunk_index))[:limit]
     chunks = [
@@ -265,7 +266,7 @@ def rank(
 def decide(bot: Bot, chunks: list[RetrievedChunk], evidence: QuestionEvidence) -> Retrieval:
     if not chunks:
         return replace(NOTHING, bar=relevance.bar(bot.strictness))
-    confidence = relevance.confidence(chunks, evidence.weights, evidence.unknown)
+    confidence = relevance.confidence(chunks, evidence.weights, evidence.unknown, evidence.names)
     bar = relevance.bar(bot.strictness)
     return Retrieval(chunks=chunks[: bot.top_k], relevant=confidence >= bar, confidence=confidence, bar=bar)
 

@@ -3,15 +3,13 @@
     python -m evaluation.calibrate
 
 Answerable questions: the dev long documents' questions and PubMedQA's; off-topic questions:
-the dev set's general and in-domain ones, asked of both bots. Each question gives the two
+the dev set's general and in-domain ones, asked of both bots. Each question gives the
 features of chat.relevance; a logistic regression with both classes weighted equally is fitted
 by Newton's method and checked on the unseen test split. Prints the coefficients to put in
 chat/relevance.py and the fallback rates at a few bars.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -23,9 +21,7 @@ def features(bot, question: str) -> list[float]:  # noqa: ANN001 - a Bot
 
     vector = get_embedder().embed_query(question) if can_search(bot) else None
     chunks, evidence = rank(bot=bot, question=question, vector=vector, limit=relevance.CANDIDATES)
-    matched = relevance.matched_weight(chunks, evidence.weights)
-    unknown = max((evidence.weights[term] for term in evidence.unknown), default=0.0)
-    return [math.log1p(matched), unknown]
+    return list(relevance.features(chunks, evidence.weights, evidence.unknown, evidence.names))
 
 
 def fit(x: np.ndarray, y: np.ndarray, *, l2: float = 1e-2, steps: int = 50) -> np.ndarray:
@@ -66,13 +62,13 @@ def main() -> None:
 
     train = samples["dev"] + samples["pubmedqa"]
     beta = fit(np.array([f for f, _ in train]), np.array([label for _, label in train]))
-    print(f"MATCHED = {beta[0]:.3f}\nUNKNOWN = {beta[1]:.3f}\nINTERCEPT = {beta[2]:.3f}")
+    print(f"MATCHED = {beta[0]:.3f}\nUNKNOWN = {beta[1]:.3f}\nUNKNOWN_NAME = {beta[2]:.3f}\nINTERCEPT = {beta[3]:.3f}")
     for bar in (0.3, 0.4, 0.5, 0.6):
         parts = []
         for name, rows in samples.items():
             x = np.array([f for f, _ in rows])
             y = np.array([label for _, label in rows])
-            p = 1.0 / (1.0 + np.exp(-(x @ beta[:2] + beta[2])))
+            p = 1.0 / (1.0 + np.exp(-(x @ beta[:-1] + beta[-1])))
             parts.append(f"{name}: answerable {np.mean(p[y == 1] < bar):.1%}, off-topic {np.mean(p[y == 0] < bar):.1%}")
         print(f"bar {bar}: " + " | ".join(parts))
 
