@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connections
 from rest_framework.test import APIClient
@@ -19,8 +20,24 @@ from accounts.models import Organization, Role, User
 from accounts.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 
+def _xdist_group(item: pytest.Item) -> str | None:
+    """Under `pytest -n N --dist loadgroup` (`make test`), the tests of one group run one after
+    the other on one worker: the browser tests share one daphne server and one Chromium; the
+    real-worker tests each start a Celery worker and time its heartbeat."""
+    if item.get_closest_marker("browser"):
+        return "browser"
+    if item.path.name == "test_worker_resilience.py":
+        return "celery-worker"
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `services` need real PostgreSQL and Redis: they run in the pass that has them."""
+    for item in items:
+        if group := _xdist_group(item):
+            item.add_marker(pytest.mark.xdist_group(group))
+
+    # Tests marked `services` need real PostgreSQL and Redis: they run in the pass that has them.
     if os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"):
         return
     selected = [item for item in items if "services" not in item.keywords]
@@ -28,6 +45,20 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_redis_keys() -> Iterator[None]:
+    """With Redis, this process's keys (cache, channel layer, Celery queues) carry a prefix of
+    its own (`chatsphere.settings_test`); delete what is left of them when the session ends."""
+    yield
+    if django_settings.REDIS_URL:
+        import redis
+
+        from tests.redis_cache import delete_keys
+
+        with redis.Redis.from_url(django_settings.REDIS_URL) as client:
+            delete_keys(client, django_settings.TEST_REDIS_PREFIX + "*")
 
 
 @pytest.fixture(autouse=True)
