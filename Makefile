@@ -43,7 +43,7 @@ beat: install
 TEST_WORKERS ?= auto
 
 test: install-dev
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=15
+	$(BIN)/pytest -n $(TEST_WORKERS) --durations=15
 
 lint: install-dev
 	$(BIN)/ruff check .

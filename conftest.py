@@ -19,25 +19,39 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts.models import Organization, Role, User
 from accounts.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
-
-def _xdist_group(item: pytest.Item) -> str | None:
-    """Under `pytest -n N --dist loadgroup` (`make test`), the tests of one group run one after
-    the other on one worker: the browser tests share one daphne server and one Chromium; the
-    real-worker tests each start a Celery worker and time its heartbeat."""
-    if item.get_closest_marker("browser"):
-        return "browser"
-    if item.path.name == "test_worker_resilience.py":
-        return "celery-worker"
-    return None
+#: Tests that run on one pytest-xdist worker, one after the other: the browser tests share one
+#: daphne server and one Chromium; the real-worker tests each start a Celery worker and time its
+#: heartbeat. Keys are paths or folders as in node ids.
+XDIST_GROUPS = {"tests/browser/": "browser", "tests/test_worker_resilience.py": "celery-worker"}
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+class _GroupedScheduling:
+    """`pytest -n N` (`make test`) spreads single tests over the workers, except XDIST_GROUPS:
+    each group is one unit of work, handed out first (the largest first) so that it overlaps
+    with the rest."""
+
+    @staticmethod
+    def pytest_xdist_make_scheduler(config, log):
+        from xdist.scheduler import LoadScopeScheduling
+
+        if config.getvalue("dist") not in ("load", "loadgroup"):
+            return None
+
+        class Scheduling(LoadScopeScheduling):
+            def _split_scope(self, nodeid: str) -> str:
+                path = nodeid.split("::", 1)[0]
+                return next((group for prefix, group in XDIST_GROUPS.items() if path.startswith(prefix)), nodeid)
+
+        return Scheduling(config, log)
+
+
+def pytest_configure(config):
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_GroupedScheduling(), "chatsphere-xdist-groups")
+
+
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if group := _xdist_group(item):
-            item.add_marker(pytest.mark.xdist_group(group))
-
-    # Tests marked `services` need real PostgreSQL and Redis: they run in the pass that has them.
+    """Tests marked `services` need real PostgreSQL and Redis: they run in the pass that has them."""
     if os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"):
         return
     selected = [item for item in items if "services" not in item.keywords]
