@@ -164,6 +164,21 @@ class TestExtraction:
         assert "product: basic plan; price: 10 euros" in text
 
 
+def _wait_until_dead(pid: int, timeout: float = 10) -> None:
+    """Until the killed child is a zombie (dead, not yet reaped: the sandbox reaps its own)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                state = stat.read().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return  # already reaped
+        if state in {"Z", "X"}:
+            return
+        time.sleep(0.005)
+    raise AssertionError(f"process {pid} still runs {timeout} s after SIGKILL")
+
+
 class TestSandbox:
     def test_decompression_bomb_hits_the_memory_limit(self):
         buffer = io.BytesIO()
@@ -213,8 +228,9 @@ class TestSandbox:
         from documents.ingestion import sandbox
 
         extract_safely(b"first", "text")
-        os.kill(sandbox._server.pid, signal.SIGKILL)
-        time.sleep(0.1)
+        child = sandbox._server.pid
+        os.kill(child, signal.SIGKILL)
+        _wait_until_dead(child)  # a fixed pause is too short on a busy machine
         assert extract_safely(b"second", "text").sections[0].text == "second"
 
     def test_the_caller_keeps_working_after_a_failure(self):
