@@ -92,7 +92,7 @@ def _postgres_admin(database_url: str, statement: str) -> None:
 
 class Seeder:
     """`python -m tests.browser.seed --serve`, started on first use: one Django process that
-    writes and reads the server's data for every test of the session."""
+    writes and reads the server's data for every browser test."""
 
     def __init__(self, env: dict[str, str], log_path: Path) -> None:
         self.env = dict(env)
@@ -192,7 +192,7 @@ class ChatServer:
             return ""
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChatServer]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install the Debian package `chromium` (.ci/run does).")
@@ -292,7 +292,7 @@ def _serve(site: HostSite) -> ThreadingHTTPServer:
     return httpd
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def host_sites() -> Iterator[tuple[HostSite, HostSite]]:
     """Two websites: the one the bots allow, and a stranger."""
     allowed, stranger = HostSite(origin=""), HostSite(origin="")
@@ -330,8 +330,11 @@ def host_page(server: ChatServer, public_key: str, *, attributes: str = "", head
 # --- the browser --------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
+    """Chromium for the tests of this folder, closed when they are done: between its calls,
+    Playwright's sync API marks its event loop as running in this thread, which would refuse the
+    asyncio tests and the database calls of whatever test runs next in the process."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
