@@ -39,8 +39,11 @@ beat: install
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL to run the scheduler."; exit 1; }
 	$(BIN)/celery -A chatsphere beat --loglevel=INFO
 
+# pytest-xdist workers for `make test` (`auto`: one per CPU; 0 runs the suite in one process).
+TEST_WORKERS ?= auto
+
 test: install-dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --durations=15
 
 lint: install-dev
 	$(BIN)/ruff check .

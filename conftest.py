@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connections
 from rest_framework.test import APIClient
@@ -17,6 +18,36 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import Organization, Role, User
 from accounts.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+#: Tests that run on one pytest-xdist worker, one after the other: the browser tests share one
+#: daphne server and one Chromium; the real-worker tests each start a Celery worker and time its
+#: heartbeat. Keys are paths or folders as in node ids.
+XDIST_GROUPS = {"tests/browser/": "browser", "tests/test_worker_resilience.py": "celery-worker"}
+
+
+class _GroupedScheduling:
+    """`pytest -n N` (`make test`) spreads single tests over the workers, except XDIST_GROUPS:
+    each group is one unit of work, handed out first (the largest first) so that it overlaps
+    with the rest."""
+
+    @staticmethod
+    def pytest_xdist_make_scheduler(config, log):
+        from xdist.scheduler import LoadScopeScheduling
+
+        if config.getvalue("dist") not in ("load", "loadgroup"):
+            return None
+
+        class Scheduling(LoadScopeScheduling):
+            def _split_scope(self, nodeid: str) -> str:
+                path = nodeid.split("::", 1)[0]
+                return next((group for prefix, group in XDIST_GROUPS.items() if path.startswith(prefix)), nodeid)
+
+        return Scheduling(config, log)
+
+
+def pytest_configure(config):
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_GroupedScheduling(), "chatsphere-xdist-groups")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -28,6 +59,20 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_redis_keys() -> Iterator[None]:
+    """With Redis, this process's keys (cache, channel layer, Celery queues) carry a prefix of
+    its own (`chatsphere.settings_test`); delete what is left of them when the session ends."""
+    yield
+    if django_settings.REDIS_URL:
+        import redis
+
+        from tests.redis_cache import delete_keys
+
+        with redis.Redis.from_url(django_settings.REDIS_URL) as client:
+            delete_keys(client, django_settings.TEST_REDIS_PREFIX + "*")
 
 
 @pytest.fixture(autouse=True)

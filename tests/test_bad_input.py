@@ -309,12 +309,6 @@ CASES["bot-create-missing-name"] = Case("bot-create", {"temperature": 0.5}, "nam
 CASES["bot-replace-missing-name"] = Case("bot-replace", {"temperature": 0.5}, "name")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Hundreds of cases each make three users: Argon2 would dominate the run; hashing is not under test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(tenant_a) -> World:
     bot = BotFactory(organization=tenant_a.organization, name="Original")

@@ -164,18 +164,42 @@ class TestExtraction:
         assert "product: basic plan; price: 10 euros" in text
 
 
+def _wait_until_dead(pid: int, timeout: float = 10) -> None:
+    """Until the killed child is a zombie (dead, not yet reaped: the sandbox reaps its own)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                state = stat.read().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return  # already reaped
+        if state in {"Z", "X"}:
+            return
+        time.sleep(0.005)
+    raise AssertionError(f"process {pid} still runs {timeout} s after SIGKILL")
+
+
 class TestSandbox:
     def test_decompression_bomb_hits_the_memory_limit(self):
         buffer = io.BytesIO()
-        body = "<w:p><w:r><w:t>" + "A" * 1000 + "</w:t></w:r></w:p>"
+        body = b"<w:p><w:r><w:t>" + b"A" * 1000 + b"</w:t></w:r></w:p>"
         original = io.BytesIO(docx_bytes(lambda d: d.add_paragraph("x")))
-        with zipfile.ZipFile(original) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb:
+        # About 400 MB of XML once inflated, streamed into the archive a slice at a time.
+        with (
+            zipfile.ZipFile(original) as source,
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as bomb,
+        ):
             for item in source.infolist():
                 data = source.read(item.filename)
-                if item.filename == "word/document.xml":
-                    head, tail = data.decode().split("<w:body>")
-                    data = (head + "<w:body>" + body * 400_000 + tail).encode()
-                bomb.writestr(item, data)
+                if item.filename != "word/document.xml":
+                    bomb.writestr(item, data)
+                    continue
+                head, tail = data.split(b"<w:body>")
+                with bomb.open(item.filename, "w") as member:
+                    member.write(head + b"<w:body>")
+                    for _ in range(400):
+                        member.write(body * 1000)
+                    member.write(tail)
         assert len(buffer.getvalue()) < 5 * 1024 * 1024
         started = time.monotonic()
         with pytest.raises(ExtractionError, match="memory"):
@@ -204,8 +228,9 @@ class TestSandbox:
         from documents.ingestion import sandbox
 
         extract_safely(b"first", "text")
-        os.kill(sandbox._server.pid, signal.SIGKILL)
-        time.sleep(0.1)
+        child = sandbox._server.pid
+        os.kill(child, signal.SIGKILL)
+        _wait_until_dead(child)  # a fixed pause is too short on a busy machine
         assert extract_safely(b"second", "text").sections[0].text == "second"
 
     def test_the_caller_keeps_working_after_a_failure(self):

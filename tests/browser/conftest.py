@@ -3,8 +3,9 @@ origins, and Debian's Chromium driven by Playwright.
 
 The server gets a database of its own that this process never opens through pytest-django: a
 SQLite file in a temporary CHATSPHERE_VAR_DIR, or — when DATABASE_URL is set (CI's second pass) —
-a PostgreSQL database named after the test database with `_browser` appended. With REDIS_URL set
-the server uses Redis for its channel layer and cache, under prefixes of its own.
+a PostgreSQL database named after the test database with `_browser` (and the pytest-xdist worker
+id) appended. With REDIS_URL set the server uses Redis for its channel layer and cache, under
+prefixes of its own.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import select
 import socket
 import subprocess
 import sys
@@ -73,7 +75,9 @@ def _wait_for(url: str, *, timeout: float, process: subprocess.Popen[bytes] | No
 def _postgres_browser_url(database_url: str) -> tuple[str, str]:
     parts = urlsplit(database_url)
     name = parts.path.lstrip("/") or "chatsphere"
-    browser_name = re.sub(r"[^A-Za-z0-9_]", "_", name)[:50] + "_browser"
+    # One database per pytest-xdist worker, as pytest-django names the test databases.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    browser_name = re.sub(r"[^A-Za-z0-9_]", "_", name)[:50] + "_browser" + (f"_{worker}" if worker else "")
     return urlunsplit(parts._replace(path="/" + browser_name)), browser_name
 
 
@@ -86,6 +90,81 @@ def _postgres_admin(database_url: str, statement: str) -> None:
         connection.execute(statement)
 
 
+class Seeder:
+    """`python -m tests.browser.seed --serve`, started on first use: one Django process that
+    writes and reads the server's data for every browser test."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.env = dict(env)
+        self.env.pop("REDIS_URL", None)  # eager ingestion: the document is ready when a request returns
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+        self.buffer = b""
+
+    def request(self, payload: dict[str, Any], *, timeout: float = 120) -> dict[str, Any]:
+        if self.process is None or self.process.poll() is not None:
+            self.start()
+        assert self.process is not None and self.process.stdin is not None
+        self.process.stdin.write(json.dumps(payload).encode() + b"\n")
+        self.process.stdin.flush()
+        deadline = time.monotonic() + timeout
+        while True:
+            line = self._read_line(deadline)
+            if line.startswith("SEED-RESULT "):
+                return json.loads(line.removeprefix("SEED-RESULT "))
+            if line.startswith("SEED-ERROR "):
+                raise RuntimeError("seeding failed:\n" + json.loads(line.removeprefix("SEED-ERROR ")))
+
+    def start(self) -> None:
+        self.buffer = b""
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+                [sys.executable, "-m", "tests.browser.seed", "--serve"],
+                cwd=REPO,
+                env=self.env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+            )
+
+    def _read_line(self, deadline: float) -> str:
+        assert self.process is not None and self.process.stdout is not None
+        fd = self.process.stdout.fileno()
+        while b"\n" not in self.buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.stop()
+                raise RuntimeError(f"seeding took too long:\n{self.log_tail()}")
+            if select.select([fd], [], [], remaining)[0]:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    self.stop()
+                    raise RuntimeError(f"the seeding process exited:\n{self.log_tail()}")
+                self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line.decode(errors="replace")
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.stdin is not None:
+            self.process.stdin.close()  # end of input: the process leaves its loop
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self.process = None
+
+
 @dataclass
 class ChatServer:
     """The running application: its base URL and helpers that read and write its data."""
@@ -93,23 +172,10 @@ class ChatServer:
     url: str
     env: dict[str, str]
     log_path: Path
+    seeder: Seeder
 
     def seed(self, action: str, **arguments: Any) -> dict[str, Any]:
-        env = dict(self.env)
-        env.pop("REDIS_URL", None)  # eager ingestion: the document is ready when this returns
-        completed = subprocess.run(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "tests.browser.seed", json.dumps({"action": action, **arguments})],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        for line in completed.stdout.splitlines():
-            if line.startswith("SEED-RESULT "):
-                return json.loads(line.removeprefix("SEED-RESULT "))
-        raise RuntimeError(f"seeding failed ({completed.returncode}):\n{completed.stdout}\n{completed.stderr}")
+        return self.seeder.request({"action": action, **arguments})
 
     def bot(self, **arguments: Any) -> dict[str, Any]:
         bot = self.seed("bot", **arguments)
@@ -126,7 +192,7 @@ class ChatServer:
             return ""
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChatServer]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install the Debian package `chromium` (.ci/run does).")
@@ -170,11 +236,15 @@ def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChatServer
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    server = ChatServer(url=f"http://127.0.0.1:{port}", env=env, log_path=log_path)
+    server = ChatServer(
+        url=f"http://127.0.0.1:{port}", env=env, log_path=log_path, seeder=Seeder(env, var_dir / "seed.log")
+    )
     try:
+        server.seeder.start()  # starts up while the server does
         _wait_for(server.url + "/healthz/", timeout=60, process=process)
         yield server
     finally:
+        server.seeder.stop()
         process.terminate()
         try:
             process.wait(timeout=15)
@@ -222,7 +292,7 @@ def _serve(site: HostSite) -> ThreadingHTTPServer:
     return httpd
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def host_sites() -> Iterator[tuple[HostSite, HostSite]]:
     """Two websites: the one the bots allow, and a stranger."""
     allowed, stranger = HostSite(origin=""), HostSite(origin="")
@@ -260,8 +330,11 @@ def host_page(server: ChatServer, public_key: str, *, attributes: str = "", head
 # --- the browser --------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
+    """Chromium for the tests of this folder, closed when they are done: between its calls,
+    Playwright's sync API marks its event loop as running in this thread, which would refuse the
+    asyncio tests and the database calls of whatever test runs next in the process."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -3,14 +3,17 @@ server (daphne) uses — never through the test process's own (pytest-django) da
 
     python -m tests.browser.seed '{"action": "bot", ...}'
 
-prints one JSON object. Ingestion runs eagerly here (the caller leaves REDIS_URL unset for this
-process), so a document is searchable when the command returns.
+prints one JSON object. `python -m tests.browser.seed --serve` answers one such request per line
+of standard input, so the browser tests pay Django's start-up once, not once per request.
+Ingestion runs eagerly here (the caller leaves REDIS_URL unset for this process), so a document
+is searchable when the command returns.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import traceback
 import uuid
 from typing import Any
 
@@ -89,11 +92,32 @@ def conversations(*, public_key: str) -> dict[str, Any]:
 ACTIONS = {"bot": create_bot, "conversations": conversations}
 
 
+def run(request: dict[str, Any]) -> dict[str, Any]:
+    return ACTIONS[request.pop("action")](**request)
+
+
+def serve() -> None:
+    """One request per line of standard input; one `SEED-RESULT` or `SEED-ERROR` line each."""
+    from django.db import close_old_connections
+
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            reply = "SEED-RESULT " + json.dumps(run(json.loads(line)))
+        except Exception:  # noqa: BLE001 - reported to the test, which fails with it
+            reply = "SEED-ERROR " + json.dumps(traceback.format_exc())
+        finally:
+            close_old_connections()
+        print(reply, flush=True)  # noqa: T201
+
+
 def main(argv: list[str]) -> None:
     _setup()
-    request = json.loads(argv[1])
-    action = ACTIONS[request.pop("action")]
-    print("SEED-RESULT " + json.dumps(action(**request)))  # noqa: T201
+    if argv[1] == "--serve":
+        serve()
+        return
+    print("SEED-RESULT " + json.dumps(run(json.loads(argv[1]))))  # noqa: T201
 
 
 if __name__ == "__main__":
