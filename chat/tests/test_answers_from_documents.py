@@ -105,6 +105,36 @@ async def test_a_fact_on_page_3_of_12_is_answered_with_its_whole_sentence(questi
     assert len(quotes(text)) == len(set(quotes(text)))
 
 
+@database_sync_to_async
+def bot_with_handbook_as(kind: str) -> Bot:
+    bot = BotFactory()
+    document = FACT.document
+    if kind == "pasted":
+        created = document_services.document_create_from_text(
+            actor=owner(bot), bot=bot, title="Handbook", text=document.text()
+        )
+    else:
+        body, name = {"markdown": (document.markdown(), "handbook.md"), "html": (document.html(), "handbook.html")}[
+            kind
+        ]
+        upload = SimpleUploadedFile(name, body.encode(), content_type="application/octet-stream")
+        created = document_services.document_create_from_file(actor=owner(bot), bot=bot, uploaded_file=upload)
+    created.refresh_from_db()
+    assert created.status == DocumentStatus.READY, created.error
+    bot.refresh_from_db()
+    return bot
+
+
+@pytest.mark.parametrize("kind", ["markdown", "html", "pasted"])
+async def test_the_fact_is_answered_from_markdown_html_and_pasted_text_too(kind: str):
+    bot = await bot_with_handbook_as(kind)
+
+    events = await ask(bot, FACT.questions[0].text)
+
+    assert not (await saved(events)).unanswered
+    assert FACT.fact.sentence in quotes(answer_text(events))
+
+
 @pytest.mark.parametrize("question", OFF_TOPIC)
 async def test_questions_about_nothing_in_the_documents_get_the_fallback(question: str):
     bot = await bot_with_handbook(fallback_message="I can only answer questions about the handbook.")
