@@ -24,6 +24,7 @@ import json
 import os
 import random
 import re
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -259,17 +260,25 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=200)
     args = parser.parse_args()
     sentences, questions = load_pubmedqa()
-    setup_django()
+    workdir = setup_django()
+    try:
+        run(questions, sentences, sorted(args.sizes), args.questions)
+    finally:
+        # A 100k-chunk database is half a gigabyte.
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(questions: list[str], sentences: list[str], sizes: list[int], count: int) -> None:
     from django.conf import settings
 
     # As in production: no query log, whose bookkeeping would weigh on every query measured.
     settings.DEBUG = False
     random.Random(SEED).shuffle(questions)
-    questions = questions[: args.questions]
+    questions = questions[:count]
     print(f"{len(sentences):,} PubMedQA sentences drawn into passages; {len(questions)} PubMedQA questions")
 
     corpus = Corpus(sentences)
-    for size in sorted(args.sizes):
+    for size in sizes:
         started = time.perf_counter()
         corpus.grow(size)
         print(f"\nseeded {size:,} chunks in {time.perf_counter() - started:.0f} s (RSS {rss_mb():.0f} MB)")
