@@ -21,6 +21,9 @@ _REQUEST_WORDS = frozenset(_REQUEST_TEXT.split())
 #: Adjectives and adverbs that "how" turns into a question word ("how long", "how much").
 _AFTER_HOW_TEXT = "long much many often far old big large soon late early"
 _AFTER_HOW = frozenset(_AFTER_HOW_TEXT.split())
+#: Nouns that "what" or "which" turns into a question word ("what time", "which year").
+_AFTER_WHAT_TEXT = "time times year day date month hour hours kind type sort"
+_AFTER_WHAT = frozenset(_AFTER_WHAT_TEXT.split())
 MAX_TERMS = 32
 
 
@@ -31,7 +34,12 @@ def query_terms(question: str) -> list[str]:
     seen: set[str] = set()
     previous = ""
     for word in words:
-        skip = word in STOPWORDS or word in _REQUEST_WORDS or (previous == "how" and word in _AFTER_HOW)
+        skip = (
+            word in STOPWORDS
+            or word in _REQUEST_WORDS
+            or (previous == "how" and word in _AFTER_HOW)
+            or (previous in ("what", "which") and word in _AFTER_WHAT)
+        )
         previous = word
         if skip or (len(word) == 1 and not word.isdigit()):
             continue
