@@ -40,11 +40,8 @@ class ApiBodyLimitMiddleware:
                 length = 0
             limit, code, sentence = body_limit(request)
             if length > limit:
-                response = JsonResponse(
+                return JsonResponse(
                     {"detail": f"The request body is {_megabytes(length)}. {sentence}", "code": code, "limit": limit},
                     status=413,
                 )
-                # The unread body would be taken for the next request on this connection.
-                response["Connection"] = "close"
-                return response
         return self.get_response(request)
