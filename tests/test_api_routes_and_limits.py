@@ -12,7 +12,14 @@ from conftest import jwt_client
 from documents.models import Document
 
 METHODS = ["get", "post", "put", "patch", "delete"]
-UNKNOWN_PATHS = ["/api/v1/no-such-thing/", "/api/v1/no-such-thing", "/api/v1/bots", "/api/v1/me"]
+UNKNOWN_PATHS = [
+    "/api/v1/no-such-thing/",
+    "/api/v1/no-such-thing",
+    "/api/v1/bots",
+    "/api/v1/me",
+    "/api/v2/bots/",
+    "/api/",
+]
 
 
 def _assert_not_found(response) -> None:
@@ -22,9 +29,11 @@ def _assert_not_found(response) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("debug", [False, True])
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("path", UNKNOWN_PATHS)
-def test_unknown_api_route_answers_json_404_to_anyone(tenant_a, method, path):
+def test_unknown_api_route_answers_json_404_to_anyone(tenant_a, settings, method, path, debug):
+    settings.DEBUG = debug
     anonymous = Client(enforce_csrf_checks=True)
     session = Client(enforce_csrf_checks=True)
     session.force_login(tenant_a.owner)
