@@ -200,4 +200,7 @@ class ApiKeyAdmin(TenantAdmin):
     @admin.action(description="Revoke selected API keys")
     def revoke_selected(self, request: HttpRequest, queryset: Any) -> None:
         for api_key in queryset.select_related("organization"):
-            services.api_key_revoke(actor=admin_actor(request, api_key.organization), api_key_id=api_key.pk)
+            try:
+                services.api_key_revoke(actor=admin_actor(request, api_key.organization), api_key_id=api_key.pk)
+            except ApplicationError as exc:
+                messages.error(request, f"{api_key.name}: {exc.message}")

@@ -10,6 +10,7 @@ from accounts.admin import _copy_fields
 from accounts.admin_base import TenantAdmin, admin_actor
 from bots import services
 from bots.models import Bot
+from chatsphere.errors import ApplicationError
 
 
 class BotAdminForm(forms.ModelForm):
@@ -98,6 +99,13 @@ class BotAdmin(TenantAdmin):
 
     @admin.action(description="Rotate the widget key of selected bots")
     def rotate_public_keys(self, request: HttpRequest, queryset: Any) -> None:
+        rotated = 0
         for bot in queryset.select_related("organization"):
-            services.bot_rotate_key(actor=admin_actor(request, bot.organization), bot=bot)
-        messages.success(request, "Widget keys rotated; pages using the old keys must be updated.")
+            try:
+                services.bot_rotate_key(actor=admin_actor(request, bot.organization), bot=bot)
+            except ApplicationError as exc:
+                messages.error(request, f"{bot.name}: {exc.message}")
+                continue
+            rotated += 1
+        if rotated:
+            messages.success(request, f"{rotated} widget key(s) rotated; pages using the old keys must be updated.")

@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from accounts import api as accounts_api
 from bots import api as bots_api
@@ -64,7 +65,9 @@ urlpatterns = [
 ]
 
 
+@csrf_exempt
 def api_not_found(request: HttpRequest) -> JsonResponse:
+    """Any method on an unknown path: no route means nothing to protect from cross-site writes."""
     return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
 
 

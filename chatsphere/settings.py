@@ -102,6 +102,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "chatsphere.api.middleware.ApiBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -314,8 +315,9 @@ CHATSPHERE_VECTORSTORE = env_str("CHATSPHERE_VECTORSTORE", "auto")
 
 CHATSPHERE_MAX_UPLOAD_MB = env_int("CHATSPHERE_MAX_UPLOAD_MB", 25)
 CHATSPHERE_MAX_TEXT_CHARS = env_int("CHATSPHERE_MAX_TEXT_CHARS", 2_000_000)
-# Pasted text arrives as JSON: room for the largest allowed text in UTF-8.
-DATA_UPLOAD_MAX_MEMORY_SIZE = CHATSPHERE_MAX_TEXT_CHARS * 4 + 65536
+# Pasted text arrives as JSON: room for the largest allowed text even when every character is
+# escaped (a character outside the BMP is a surrogate pair, `\ud83d\ude00`: 12 bytes).
+DATA_UPLOAD_MAX_MEMORY_SIZE = CHATSPHERE_MAX_TEXT_CHARS * 12 + 65536
 #: Web pages on private, loopback or link-local addresses may be fetched (never in production).
 CHATSPHERE_ALLOW_PRIVATE_URLS = env_bool("CHATSPHERE_ALLOW_PRIVATE_URLS", DEBUG)
 CHATSPHERE_FETCH_TIMEOUT = env_int("CHATSPHERE_FETCH_TIMEOUT", 20)

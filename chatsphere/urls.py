@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from chatsphere import health
+from chatsphere.api_urls import api_not_found
 
 urlpatterns = [
     path("", lambda request: redirect("dashboard:home"), name="home"),
@@ -17,6 +18,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz/", health.healthz, name="healthz"),
     path("readyz/", health.readyz, name="readyz"),
+    # Other paths under /api/ answer JSON too, in debug mode as well; `api/schema` and `api/docs`
+    # without their slash still redirect to the pages.
+    re_path(r"^api/(?!(?:schema|docs)$)", api_not_found),
 ]
 
 

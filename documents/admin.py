@@ -126,6 +126,11 @@ class DocumentAdmin(TenantAdmin):
     def reingest(self, request: HttpRequest, queryset: Any) -> None:
         queued = 0
         for document in queryset.select_related("organization", "bot").exclude(status=DocumentStatus.PROCESSING):
-            services.document_reingest(actor=admin_actor(request, document.organization), document=document)
+            try:
+                services.document_reingest(actor=admin_actor(request, document.organization), document=document)
+            except ApplicationError as exc:
+                messages.error(request, f"{document.title}: {exc.message}")
+                continue
             queued += 1
-        messages.success(request, f"{queued} document(s) queued for processing.")
+        if queued:
+            messages.success(request, f"{queued} document(s) queued for processing.")

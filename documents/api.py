@@ -9,6 +9,8 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import Role
+from accounts.tenancy import require_role
 from chatsphere.api.views import TenantAPIView, register_url_object
 from documents import selectors, services
 from documents.models import Document, DocumentStatus
@@ -93,6 +95,8 @@ class BotDocumentListApi(TenantAPIView):
         summary="Add a file, a text or a web page to a bot's knowledge (processed in the background)",
     )
     def post(self, request: Request, bot_id: uuid.UUID) -> Response:
+        # Before the body is read: a member's upload is refused without receiving the file.
+        require_role(self.actor, Role.ADMIN, action="add documents")
         data = DocumentInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
