@@ -19,6 +19,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView
 
 from accounts import selectors, services
+from accounts.authentication import UserRefreshToken
 from accounts.login_guard import login_failure_record, login_guard_check, login_success
 from accounts.models import ApiKey, Invitation, Membership, Organization, Role, User
 from chatsphere.api.throttling import AuthEmailThrottle, AuthIPThrottle
@@ -98,7 +99,7 @@ class TokenPairOutput(serializers.Serializer):
 
 
 def _token_pair(user: User) -> dict[str, str]:
-    refresh = RefreshToken.for_user(user)
+    refresh = UserRefreshToken.for_user(user)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
@@ -180,6 +181,25 @@ class LogoutApi(APIView):
             RefreshToken(data.validated_data["refresh"]).blacklist()
         except TokenError as exc:
             raise serializers.ValidationError({"refresh": ["Token is invalid or expired."]}) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllApi(APIView):
+    throttle_classes = [AuthIPThrottle]
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Log out everywhere",
+        description=(
+            "Ends every session, refresh token and access token of the signed-in user, "
+            "including the token used for this request."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        if not isinstance(request.user, User):
+            raise PermissionDenied("This endpoint needs a signed-in user, not an API key.")
+        services.user_logout_everywhere(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
@@ -82,6 +82,18 @@ class EmailLoginView(LoginView):
 
     def get_default_redirect_url(self) -> str:
         return reverse("dashboard:bot-list")
+
+
+class LogoutEverywhereView(LoginRequiredMixin, View):
+    """End every session and API token of the user, this browser's session included."""
+
+    login_url = "/app/login/"
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        services.user_logout_everywhere(user=request.user)  # type: ignore[arg-type]
+        logout(request)
+        messages.success(request, "You were logged out on every device and every API token was revoked.")
+        return redirect("dashboard:login")
 
 
 class InvitationAcceptView(TemplateView):
