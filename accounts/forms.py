@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
@@ -32,12 +33,15 @@ class SignupForm(forms.Form):
             self.fields["email"].widget.attrs["readonly"] = True
 
 
-class EmailAuthenticationForm(AuthenticationForm):
-    """Log in with e-mail; repeated failures for one account make it wait, as in the API."""
+class LoginGuardMixin:
+    """The lock-out the API token endpoint uses, for a Django login form (dashboard and admin).
 
-    username = forms.EmailField(
-        label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
-    )
+    While an account waits after repeated failures it cannot log in, even with the right password;
+    each wrong password counts towards the wait, whichever door it was tried at.
+    """
+
+    cleaned_data: dict[str, Any]
+    user_cache: Any
 
     def clean(self) -> dict[str, Any]:
         email = (self.cleaned_data.get("username") or "").strip().lower()
@@ -48,14 +52,26 @@ class EmailAuthenticationForm(AuthenticationForm):
                 raise ValidationError(exc.message, code="rate_limited") from exc
             self.cleaned_data["username"] = email
         try:
-            cleaned = super().clean()
+            cleaned = super().clean()  # type: ignore[misc]
         except ValidationError:
-            if email:
+            if email and self.user_cache is None:  # a wrong password, not a refused (e.g. non-staff) account
                 login_failure_record(email=email)
             raise
         if email:
             login_success(email=email)
         return cleaned
+
+
+class EmailAuthenticationForm(LoginGuardMixin, AuthenticationForm):
+    """Log in with e-mail; repeated failures for one account make it wait, as in the API."""
+
+    username = forms.EmailField(
+        label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+
+class AdminEmailAuthenticationForm(LoginGuardMixin, AdminAuthenticationForm):
+    """The admin's login form, behind the same lock-out as the dashboard and the API."""
 
 
 class OrganizationForm(forms.Form):
