@@ -22,7 +22,7 @@ from accounts import selectors, services
 from accounts.authentication import UserRefreshToken
 from accounts.login_guard import login_failure_record, login_guard_check, login_success
 from accounts.models import ApiKey, Invitation, Membership, Organization, Role, User
-from chatsphere.api.throttling import AuthEmailThrottle, AuthIPThrottle
+from chatsphere.api.throttling import AuthEmailThrottle, AuthIPThrottle, SignupIPThrottle
 from chatsphere.api.views import OrganizationAPIView, register_url_object
 from chatsphere.errors import PermissionDenied, Unauthenticated
 
@@ -109,7 +109,7 @@ def _token_pair(user: User) -> dict[str, str]:
 class RegisterApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [AuthIPThrottle, AuthEmailThrottle]
+    throttle_classes = [AuthIPThrottle, SignupIPThrottle, AuthEmailThrottle]
 
     class RegisterInput(serializers.Serializer):
         email = serializers.CharField(max_length=254)

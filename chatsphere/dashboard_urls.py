@@ -21,7 +21,7 @@ urlpatterns = [
     path("logout/everywhere/", accounts_views.LogoutEverywhereView.as_view(), name="logout-everywhere"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        accounts_views.ThrottledPasswordResetView.as_view(
             success_url=reverse_lazy("dashboard:password_reset_done"),
             email_template_name="registration/password_reset_email.html",
         ),

@@ -282,6 +282,10 @@ SPECTACULAR_SETTINGS = {
 CHATSPHERE_RATE_LIMITS = {
     "auth_ip": env_str("CHATSPHERE_RATE_AUTH_IP", "30/min"),
     "auth_email": env_str("CHATSPHERE_RATE_AUTH_EMAIL", "10/min"),
+    # Sign-ups per client IP; password-reset requests per client IP and e-mails per address.
+    "signup_ip": env_str("CHATSPHERE_RATE_SIGNUP_IP", "10/hour"),
+    "password_reset_ip": env_str("CHATSPHERE_RATE_PASSWORD_RESET_IP", "10/hour"),
+    "password_reset_email": env_str("CHATSPHERE_RATE_PASSWORD_RESET_EMAIL", "3/hour"),
 }
 #: Failed logins for one account before each further attempt must wait (doubling each time).
 CHATSPHERE_LOGIN_FAILURES_BEFORE_DELAY = env_int("CHATSPHERE_LOGIN_FAILURES_BEFORE_DELAY", 5)
