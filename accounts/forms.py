@@ -6,9 +6,11 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from accounts.login_guard import login_failure_record, login_guard_check, login_success
 from accounts.models import Role
+from chatsphere.api.throttling import AuthIPThrottle, throttles_check
 from chatsphere.errors import RateLimited
 
 
@@ -34,7 +36,9 @@ class SignupForm(forms.Form):
 
 
 class LoginGuardMixin:
-    """The lock-out the API token endpoint uses, for a Django login form (dashboard and admin).
+    """The brakes of the API token endpoint, for a Django login form (dashboard and admin).
+
+    Attempts count against the per-IP limit of the API's auth endpoints and the per-account lock-out.
 
     While an account waits after repeated failures it cannot log in, even with the right password;
     each wrong password counts towards the wait, whichever door it was tried at.
@@ -42,14 +46,18 @@ class LoginGuardMixin:
 
     cleaned_data: dict[str, Any]
     user_cache: Any
+    request: HttpRequest | None
 
     def clean(self) -> dict[str, Any]:
         email = (self.cleaned_data.get("username") or "").strip().lower()
-        if email:
-            try:
+        try:
+            if self.request is not None:
+                throttles_check(self.request, [AuthIPThrottle])
+            if email:
                 login_guard_check(email=email)
-            except RateLimited as exc:
-                raise ValidationError(exc.message, code="rate_limited") from exc
+        except RateLimited as exc:
+            raise ValidationError(exc.message, code="rate_limited") from exc
+        if email:
             self.cleaned_data["username"] = email
         try:
             cleaned = super().clean()  # type: ignore[misc]

@@ -27,8 +27,8 @@ def _guard_settings(settings):
     settings.CHATSPHERE_RATE_LIMITS = {"auth_ip": "1000/min", "auth_email": "1000/min"}
 
 
-def admin_login(client: Client, email: str, password: str):
-    return client.post(ADMIN_LOGIN, {"username": email, "password": password, "next": "/admin/"})
+def admin_login(client: Client, email: str, password: str, **extra):
+    return client.post(ADMIN_LOGIN, {"username": email, "password": password, "next": "/admin/"}, **extra)
 
 
 def signed_in_to_admin(client: Client) -> bool:
@@ -73,3 +73,20 @@ class TestAdminLoginGuard:
         admin_login(Client(), email, "wrong guess")
         admin_login(Client(), email, "wrong guess")
         assert login(APIClient(), email).status_code == HTTPStatus.OK
+
+
+class TestLoginFormsPerIP:
+    def test_admin_and_dashboard_logins_share_the_api_limit_per_ip(self, tenant_a, settings):
+        settings.CHATSPHERE_RATE_LIMITS = {"auth_ip": "3/min", "auth_email": "1000/min"}
+        owner, member = tenant_a.owner.email, tenant_a.member.email
+        assert login(APIClient(), member).status_code == HTTPStatus.OK
+        admin_login(Client(), member, "wrong guess")
+        Client().post(reverse("dashboard:login"), {"username": member, "password": "wrong guess"})
+
+        client = Client()
+        response = admin_login(client, owner, PASSWORD)
+        assert "Too many attempts" in response.content.decode()
+        assert not signed_in_to_admin(client)
+        assert_error(login(APIClient(), owner), HTTPStatus.TOO_MANY_REQUESTS)
+        # another client IP is not held back
+        assert admin_login(client, owner, PASSWORD, REMOTE_ADDR="10.4.4.4").status_code == HTTPStatus.FOUND
