@@ -11,8 +11,12 @@ from django.http import HttpRequest
 
 from accounts import services
 from accounts.admin_base import TenantAdmin, admin_actor, organization_ids
+from accounts.forms import AdminEmailAuthenticationForm
 from accounts.models import ApiKey, Invitation, Membership, Organization, Role, User
 from chatsphere.errors import ApplicationError
+
+# The admin's login door shares the dashboard's and the API's lock-out after repeated failures.
+admin.site.login_form = AdminEmailAuthenticationForm
 
 
 def _copy_fields(target: Model, source: Model) -> None:

@@ -19,9 +19,10 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView
 
 from accounts import selectors, services
+from accounts.authentication import UserRefreshToken
 from accounts.login_guard import login_failure_record, login_guard_check, login_success
 from accounts.models import ApiKey, Invitation, Membership, Organization, Role, User
-from chatsphere.api.throttling import AuthEmailThrottle, AuthIPThrottle
+from chatsphere.api.throttling import AuthEmailThrottle, AuthIPThrottle, SignupIPThrottle
 from chatsphere.api.views import OrganizationAPIView, register_url_object
 from chatsphere.errors import PermissionDenied, Unauthenticated
 
@@ -98,7 +99,7 @@ class TokenPairOutput(serializers.Serializer):
 
 
 def _token_pair(user: User) -> dict[str, str]:
-    refresh = RefreshToken.for_user(user)
+    refresh = UserRefreshToken.for_user(user)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
@@ -108,7 +109,7 @@ def _token_pair(user: User) -> dict[str, str]:
 class RegisterApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [AuthIPThrottle, AuthEmailThrottle]
+    throttle_classes = [AuthIPThrottle, SignupIPThrottle, AuthEmailThrottle]
 
     class RegisterInput(serializers.Serializer):
         email = serializers.CharField(max_length=254)
@@ -180,6 +181,25 @@ class LogoutApi(APIView):
             RefreshToken(data.validated_data["refresh"]).blacklist()
         except TokenError as exc:
             raise serializers.ValidationError({"refresh": ["Token is invalid or expired."]}) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllApi(APIView):
+    throttle_classes = [AuthIPThrottle]
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Log out everywhere",
+        description=(
+            "Ends every session, refresh token and access token of the signed-in user, "
+            "including the token used for this request."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        if not isinstance(request.user, User):
+            raise PermissionDenied("This endpoint needs a signed-in user, not an API key.")
+        services.user_logout_everywhere(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

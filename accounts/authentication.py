@@ -1,13 +1,16 @@
-"""API-key authentication: `Authorization: Api-Key <key>` or `X-API-Key: <key>`."""
+"""API-key authentication (`Authorization: Api-Key <key>` or `X-API-Key: <key>`) and revocable JWTs."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.tokens import RefreshToken, Token
 
-from accounts.models import ApiKey
+from accounts.models import ApiKey, User
 from accounts.services import api_key_authenticate
 
 
@@ -54,3 +57,30 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):  # type: ignore[no-untyped-def]
         return {"type": "apiKey", "in": "header", "name": "X-API-Key"}
+
+
+AUTH_VERSION_CLAIM = "auth_version"
+
+
+class UserRefreshToken(RefreshToken):
+    """A refresh token (and the access tokens made from it) bound to the user's auth version."""
+
+    @classmethod
+    def for_user(cls, user: User) -> UserRefreshToken:  # type: ignore[override]
+        token = super().for_user(user)
+        token[AUTH_VERSION_CLAIM] = user.auth_version
+        return token
+
+
+class UserJWTAuthentication(JWTAuthentication):
+    """Bearer tokens; refused once the password changed or the user logged out everywhere."""
+
+    def get_user(self, validated_token: Token) -> User:
+        user = super().get_user(validated_token)
+        if validated_token.get(AUTH_VERSION_CLAIM, 0) != user.auth_version:
+            raise exceptions.AuthenticationFailed("This token was revoked: log in again.", code="token_revoked")
+        return user
+
+
+class UserJWTAuthenticationScheme(SimpleJWTScheme):
+    target_class = "accounts.authentication.UserJWTAuthentication"

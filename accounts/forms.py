@@ -3,11 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from accounts.login_guard import login_failure_record, login_guard_check, login_success
 from accounts.models import Role
+from chatsphere.api.throttling import AuthIPThrottle, throttles_check
 from chatsphere.errors import RateLimited
 
 
@@ -32,30 +35,51 @@ class SignupForm(forms.Form):
             self.fields["email"].widget.attrs["readonly"] = True
 
 
-class EmailAuthenticationForm(AuthenticationForm):
+class LoginGuardMixin:
+    """The brakes of the API token endpoint, for a Django login form (dashboard and admin).
+
+    Attempts count against the per-IP limit of the API's auth endpoints and the per-account lock-out.
+
+    While an account waits after repeated failures it cannot log in, even with the right password;
+    each wrong password counts towards the wait, whichever door it was tried at.
+    """
+
+    cleaned_data: dict[str, Any]
+    user_cache: Any
+    request: HttpRequest | None
+
+    def clean(self) -> dict[str, Any]:
+        email = (self.cleaned_data.get("username") or "").strip().lower()
+        try:
+            if self.request is not None:
+                throttles_check(self.request, [AuthIPThrottle])
+            if email:
+                login_guard_check(email=email)
+        except RateLimited as exc:
+            raise ValidationError(exc.message, code="rate_limited") from exc
+        if email:
+            self.cleaned_data["username"] = email
+        try:
+            cleaned = super().clean()  # type: ignore[misc]
+        except ValidationError:
+            if email and self.user_cache is None:  # a wrong password, not a refused (e.g. non-staff) account
+                login_failure_record(email=email)
+            raise
+        if email:
+            login_success(email=email)
+        return cleaned
+
+
+class EmailAuthenticationForm(LoginGuardMixin, AuthenticationForm):
     """Log in with e-mail; repeated failures for one account make it wait, as in the API."""
 
     username = forms.EmailField(
         label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
 
-    def clean(self) -> dict[str, Any]:
-        email = (self.cleaned_data.get("username") or "").strip().lower()
-        if email:
-            try:
-                login_guard_check(email=email)
-            except RateLimited as exc:
-                raise ValidationError(exc.message, code="rate_limited") from exc
-            self.cleaned_data["username"] = email
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            if email:
-                login_failure_record(email=email)
-            raise
-        if email:
-            login_success(email=email)
-        return cleaned
+
+class AdminEmailAuthenticationForm(LoginGuardMixin, AdminAuthenticationForm):
+    """The admin's login form, behind the same lock-out as the dashboard and the API."""
 
 
 class OrganizationForm(forms.Form):

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from chatsphere.models import TenantModel, TimestampedModel
 
@@ -40,6 +42,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised by "log out everywhere": sessions and tokens carrying an older value stop working.
+    auth_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -52,6 +56,22 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Sessions end when the password changes (Django's rule) and when the user logs out everywhere.
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = self.password if not self.auth_version else f"{self.password}:{self.auth_version}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A new password (reset, change, admin form) ends every refresh token of the account;
+        # access tokens carry a digest of the password hash and stop working on their own.
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            from accounts.services import user_refresh_tokens_revoke
+
+            user_refresh_tokens_revoke(user=self)
 
 
 class Organization(TimestampedModel):

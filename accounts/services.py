@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -91,6 +92,27 @@ def user_register(
     except IntegrityError as exc:  # a concurrent sign-up with the same address
         raise ValidationError({"email": ["An account with this e-mail address already exists."]}) from exc
     return user, organization
+
+
+def user_refresh_tokens_revoke(*, user: User) -> int:
+    """Blacklist every refresh token of the user that is still usable; returns how many."""
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+    outstanding = OutstandingToken.objects.filter(
+        user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
+    ).only("id")
+    revoked = [BlacklistedToken(token=token) for token in outstanding]
+    BlacklistedToken.objects.bulk_create(revoked, ignore_conflicts=True)
+    return len(revoked)
+
+
+@transaction.atomic
+def user_logout_everywhere(*, user: User) -> User:
+    """End every session, refresh token and access token of the user."""
+    User.objects.filter(pk=user.pk).update(auth_version=F("auth_version") + 1)
+    user.refresh_from_db(fields=["auth_version"])
+    user_refresh_tokens_revoke(user=user)
+    return user
 
 
 @transaction.atomic

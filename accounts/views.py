@@ -6,9 +6,9 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -19,9 +19,15 @@ from django.views.generic import FormView, TemplateView
 from accounts import selectors, services
 from accounts.forms import ApiKeyForm, EmailAuthenticationForm, InvitationForm, OrganizationForm, RoleForm, SignupForm
 from accounts.models import Role
+from chatsphere.api.throttling import (
+    PasswordResetEmailThrottle,
+    PasswordResetIPThrottle,
+    SignupIPThrottle,
+    throttles_check,
+)
 from chatsphere.api.views import SESSION_ORGANIZATION_KEY
 from chatsphere.dashboard import OrganizationMixin, apply_errors, dashboard_memberships
-from chatsphere.errors import ApplicationError
+from chatsphere.errors import ApplicationError, RateLimited
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -50,6 +56,11 @@ class SignupView(FormView):
 
     def form_valid(self, form: SignupForm) -> HttpResponse:
         data = form.cleaned_data
+        try:
+            throttles_check(self.request, [SignupIPThrottle])
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         try:
             if self.invitation is not None:
                 user, membership = services.user_register_invited(
@@ -82,6 +93,30 @@ class EmailLoginView(LoginView):
 
     def get_default_redirect_url(self) -> str:
         return reverse("dashboard:bot-list")
+
+
+class LogoutEverywhereView(LoginRequiredMixin, View):
+    """End every session and API token of the user, this browser's session included."""
+
+    login_url = "/app/login/"
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        services.user_logout_everywhere(user=request.user)  # type: ignore[arg-type]
+        logout(request)
+        messages.success(request, "You were logged out on every device and every API token was revoked.")
+        return redirect("dashboard:login")
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Ask for a reset link; limited per client IP and per target address, whether or not it exists."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            throttles_check(self.request, [PasswordResetIPThrottle, PasswordResetEmailThrottle])
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class InvitationAcceptView(TemplateView):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("auth/token/", accounts_api.TokenObtainApi.as_view(), name="auth-token"),
     path("auth/token/refresh/", accounts_api.TokenRefreshApi.as_view(), name="auth-token-refresh"),
     path("auth/logout/", accounts_api.LogoutApi.as_view(), name="auth-logout"),
+    path("auth/logout-all/", accounts_api.LogoutAllApi.as_view(), name="auth-logout-all"),
     path("me/", accounts_api.MeApi.as_view(), name="me"),
     path("organizations/", accounts_api.OrganizationListApi.as_view(), name="organization-list"),
     path(

@@ -18,9 +18,10 @@ urlpatterns = [
     path("signup/", accounts_views.SignupView.as_view(), name="signup"),
     path("login/", accounts_views.EmailLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="dashboard:login"), name="logout"),
+    path("logout/everywhere/", accounts_views.LogoutEverywhereView.as_view(), name="logout-everywhere"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        accounts_views.ThrottledPasswordResetView.as_view(
             success_url=reverse_lazy("dashboard:password_reset_done"),
             email_template_name="registration/password_reset_email.html",
         ),

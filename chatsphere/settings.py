@@ -227,7 +227,7 @@ INVITATION_TTL = timedelta(days=env_int("CHATSPHERE_INVITATION_TTL_DAYS", 7))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiKeyAuthentication",
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "accounts.authentication.UserJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -255,6 +255,9 @@ SIMPLE_JWT = {
     "AUTH_HEADER_TYPES": ("Bearer",),
     "USER_ID_FIELD": "id",
     "USER_ID_CLAIM": "user_id",
+    # Tokens carry a digest of the password hash: a new password makes earlier ones fail.
+    "CHECK_REVOKE_TOKEN": True,
+    "REVOKE_TOKEN_CLAIM": "hash_password",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -280,6 +283,10 @@ SPECTACULAR_SETTINGS = {
 CHATSPHERE_RATE_LIMITS = {
     "auth_ip": env_str("CHATSPHERE_RATE_AUTH_IP", "30/min"),
     "auth_email": env_str("CHATSPHERE_RATE_AUTH_EMAIL", "10/min"),
+    # Sign-ups per client IP; password-reset requests per client IP and e-mails per address.
+    "signup_ip": env_str("CHATSPHERE_RATE_SIGNUP_IP", "10/hour"),
+    "password_reset_ip": env_str("CHATSPHERE_RATE_PASSWORD_RESET_IP", "10/hour"),
+    "password_reset_email": env_str("CHATSPHERE_RATE_PASSWORD_RESET_EMAIL", "3/hour"),
 }
 #: Failed logins for one account before each further attempt must wait (doubling each time).
 CHATSPHERE_LOGIN_FAILURES_BEFORE_DELAY = env_int("CHATSPHERE_LOGIN_FAILURES_BEFORE_DELAY", 5)

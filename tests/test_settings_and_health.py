@@ -140,6 +140,7 @@ def test_schema_is_openapi_3_with_bots_and_auth_paths():
         "/api/v1/auth/token/",
         "/api/v1/auth/token/refresh/",
         "/api/v1/auth/logout/",
+        "/api/v1/auth/logout-all/",
         "/api/v1/me/",
         "/api/v1/bots/",
         "/api/v1/bots/{bot_id}/",

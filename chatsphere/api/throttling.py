@@ -1,17 +1,22 @@
 """Throttles for the public auth endpoints: per client IP and per e-mail address.
 
 Rates come from settings.CHATSPHERE_RATE_LIMITS at request time, so they can be tuned per
-deployment (and per test) without reloading DRF's settings.
+deployment (and per test) without reloading DRF's settings. A scope without a rate is not limited.
+The same classes guard the dashboard's forms through `throttles_check`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 
 from django.conf import settings
+from django.http import HttpRequest
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
+
+from chatsphere.errors import RateLimited
 
 
 class _SettingsRateThrottle(SimpleRateThrottle):
@@ -35,8 +40,38 @@ class AuthEmailThrottle(_SettingsRateThrottle):
     scope = "auth_email"
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
-        email = request.data.get("email") if hasattr(request.data, "get") else None
+        data = request.data if isinstance(request, Request) else request.POST
+        email = data.get("email") if hasattr(data, "get") else None
         if not isinstance(email, str) or not email.strip():
             return None
         ident = hashlib.sha256(email.strip().lower().encode()).hexdigest()
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class SignupIPThrottle(AuthIPThrottle):
+    """Sign-ups from one client IP (API and dashboard)."""
+
+    scope = "signup_ip"
+
+
+class PasswordResetIPThrottle(AuthIPThrottle):
+    """Password-reset requests from one client IP."""
+
+    scope = "password_reset_ip"
+
+
+class PasswordResetEmailThrottle(AuthEmailThrottle):
+    """Password-reset e-mails to one address, whoever asks for them."""
+
+    scope = "password_reset_email"
+
+
+def throttles_check(request: HttpRequest, throttles: list[type[_SettingsRateThrottle]]) -> None:
+    """Count a dashboard form submission against `throttles`; raise RateLimited when one is exhausted."""
+    for throttle_class in throttles:
+        throttle = throttle_class()
+        if not throttle.allow_request(request, None):  # type: ignore[arg-type]
+            wait = throttle.wait() or 1
+            raise RateLimited(
+                f"Too many attempts. Try again in {math.ceil(wait)} seconds.", retry_after=math.ceil(wait)
+            )
