@@ -25,8 +25,16 @@ install-dev: $(VENV)/.dev
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# Settings default to production-safe values; `make run` opts in to what development needs.
 run: export CHATSPHERE_SITE_URL ?= http://$(HOST):$(PORT)
+run: export DJANGO_DEBUG ?= 1
+run: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost,[::1]
+run: export CHATSPHERE_ALLOW_PRIVATE_URLS ?= 1
+run: export DJANGO_EMAIL_BACKEND ?= django.core.mail.backends.console.EmailBackend
 run: migrate
+	@echo "Development settings: DJANGO_DEBUG=$$DJANGO_DEBUG (debug pages), DJANGO_ALLOWED_HOSTS=$$DJANGO_ALLOWED_HOSTS,"
+	@echo "  CHATSPHERE_ALLOW_PRIVATE_URLS=$$CHATSPHERE_ALLOW_PRIVATE_URLS (local web pages may be added),"
+	@echo "  DJANGO_EMAIL_BACKEND=$$DJANGO_EMAIL_BACKEND (e-mails are printed here). Never use these in production."
 	$(BIN)/python manage.py bootstrap_demo
 	@echo "ChatSphere is starting on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) chatsphere.asgi:application
@@ -50,7 +58,8 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=lint-only-$$(head -c 48 /dev/urandom | base64 | tr -dc A-Za-z0-9) \
-		DJANGO_ALLOWED_HOSTS=chat.example.com $(BIN)/python manage.py check --deploy --fail-level WARNING
+		DJANGO_ALLOWED_HOSTS=chat.example.com DJANGO_EMAIL_HOST=smtp.example.com \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 format: install-dev
 	$(BIN)/ruff check --fix .

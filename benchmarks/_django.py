@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 import tempfile
 from pathlib import Path
@@ -17,6 +18,9 @@ def setup_django(*, database_url: str | None = None) -> Path:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chatsphere.settings")
     os.environ["CHATSPHERE_VAR_DIR"] = str(workdir)
     os.environ["DJANGO_MEDIA_ROOT"] = str(workdir / "media")
+    # A deployment on PostgreSQL must name its key and mail; a benchmark sends no mail.
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-" + secrets.token_urlsafe(48))
+    os.environ.setdefault("CHATSPHERE_EMAIL", "disabled")
     if database_url:
         os.environ["DATABASE_URL"] = database_url
     else:

@@ -1,13 +1,16 @@
 """ChatSphere settings, driven by environment variables.
 
 With nothing set, the project runs on the embedded default: SQLite, in-memory channel
-layer, local-memory cache, eager Celery, offline AI providers. Production switches engines
+layer, local-memory cache, eager Celery, offline AI providers, and production-safe choices
+(DEBUG off, a random secret key of this install kept in var/, private URLs refused). Production switches engines
 with DATABASE_URL, REDIS_URL, GEMINI_API_KEY and PINECONE_API_KEY (see docs/configuration.md).
 """
 
 from __future__ import annotations
 
 import os
+import re
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -55,23 +58,63 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return items or list(default or [])
 
 
+def env_rate(name: str, default: str, *, multiplier: bool = False) -> str | None:
+    """A request rate such as `30/min` or `10/m`; empty turns the limit off (None)."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    value = value.strip()
+    if not value:
+        return None
+    period = r"\d*" if multiplier else ""
+    if not re.fullmatch(rf"[1-9]\d*/{period}(s|sec|second|m|min|minute|h|hour|d|day)s?", value):
+        example = "`10/m` or `100/5m`" if multiplier else "`30/min` or `1000/h`"
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as {example} (units s, min, h, day), or empty for no limit; got {value!r}."
+        )
+    return value
+
+
+def install_secret_key(path: Path) -> str:
+    """This install's own random secret key: made on first start, then read from `path` (mode 0600)."""
+    try:
+        key = path.read_text().strip()
+    except FileNotFoundError:
+        key = ""
+    if key:
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(64)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        # Another process made it first: use that one.
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as file:
+        file.write(key + "\n")
+    return key
+
+
 # --- core -------------------------------------------------------------------------------
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+DEBUG = env_bool("DJANGO_DEBUG", False)
+
+#: A deployment on its own database is production: it must be configured, never guessed.
+DATABASE_URL = env_str("DATABASE_URL")
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
+    if DATABASE_URL:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Production mode (DJANGO_DEBUG=0) needs a long random secret key, "
-            "for example: python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+            "DJANGO_SECRET_KEY is not set. A deployment with DATABASE_URL needs a long random secret key, "
+            "the same in every process, for example: python -c 'import secrets; print(secrets.token_urlsafe(64))'"
         )
-    SECRET_KEY = "dev-only-key-never-used-in-production-mode-3f9a1c7e5b2d4e6f8a0b1c2d3e4f5a6b"  # noqa: S105
+    SECRET_KEY = install_secret_key(VAR_DIR / "secret_key")
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else [])
-if not DEBUG and not ALLOWED_HOSTS:
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [] if DATABASE_URL else ["localhost", "127.0.0.1", "[::1]"])
+if not ALLOWED_HOSTS:
     raise ImproperlyConfigured(
-        "DJANGO_ALLOWED_HOSTS is not set. Production mode (DJANGO_DEBUG=0) needs the comma-separated host "
+        "DJANGO_ALLOWED_HOSTS is not set. A deployment with DATABASE_URL needs the comma-separated host "
         "names this site is served on, e.g. DJANGO_ALLOWED_HOSTS=chat.example.com"
     )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -134,7 +177,6 @@ TEMPLATES = [
 
 # --- database ---------------------------------------------------------------------------
 
-DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
@@ -279,14 +321,14 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-#: Requests per period for the public auth endpoints (per client IP and per e-mail).
+#: Requests per period for the public auth endpoints (per client IP and per e-mail); None: no limit.
 CHATSPHERE_RATE_LIMITS = {
-    "auth_ip": env_str("CHATSPHERE_RATE_AUTH_IP", "30/min"),
-    "auth_email": env_str("CHATSPHERE_RATE_AUTH_EMAIL", "10/min"),
+    "auth_ip": env_rate("CHATSPHERE_RATE_AUTH_IP", "30/min"),
+    "auth_email": env_rate("CHATSPHERE_RATE_AUTH_EMAIL", "10/min"),
     # Sign-ups per client IP; password-reset requests per client IP and e-mails per address.
-    "signup_ip": env_str("CHATSPHERE_RATE_SIGNUP_IP", "10/hour"),
-    "password_reset_ip": env_str("CHATSPHERE_RATE_PASSWORD_RESET_IP", "10/hour"),
-    "password_reset_email": env_str("CHATSPHERE_RATE_PASSWORD_RESET_EMAIL", "3/hour"),
+    "signup_ip": env_rate("CHATSPHERE_RATE_SIGNUP_IP", "10/hour"),
+    "password_reset_ip": env_rate("CHATSPHERE_RATE_PASSWORD_RESET_IP", "10/hour"),
+    "password_reset_email": env_rate("CHATSPHERE_RATE_PASSWORD_RESET_EMAIL", "3/hour"),
 }
 #: Failed logins for one account before each further attempt must wait (doubling each time).
 CHATSPHERE_LOGIN_FAILURES_BEFORE_DELAY = env_int("CHATSPHERE_LOGIN_FAILURES_BEFORE_DELAY", 5)
@@ -325,8 +367,8 @@ CHATSPHERE_MAX_TEXT_CHARS = env_int("CHATSPHERE_MAX_TEXT_CHARS", 2_000_000)
 # Pasted text arrives as JSON: room for the largest allowed text even when every character is
 # escaped (a character outside the BMP is a surrogate pair, `\ud83d\ude00`: 12 bytes).
 DATA_UPLOAD_MAX_MEMORY_SIZE = CHATSPHERE_MAX_TEXT_CHARS * 12 + 65536
-#: Web pages on private, loopback or link-local addresses may be fetched (never in production).
-CHATSPHERE_ALLOW_PRIVATE_URLS = env_bool("CHATSPHERE_ALLOW_PRIVATE_URLS", DEBUG)
+#: Web pages on private, loopback or link-local addresses may be fetched (off unless set; never in production).
+CHATSPHERE_ALLOW_PRIVATE_URLS = env_bool("CHATSPHERE_ALLOW_PRIVATE_URLS", False)
 CHATSPHERE_FETCH_TIMEOUT = env_int("CHATSPHERE_FETCH_TIMEOUT", 20)
 CHATSPHERE_EXTRACTION_TIMEOUT = env_int("CHATSPHERE_EXTRACTION_TIMEOUT", 120)
 CHATSPHERE_EXTRACTION_MEMORY_MB = env_int("CHATSPHERE_EXTRACTION_MEMORY_MB", 1024)
@@ -369,13 +411,42 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Invitation and password-reset e-mails carry secrets: they never go to the logs outside debug mode.
+#: `disabled`: no e-mail is sent at all (invitations are shared by link, password resets are off).
+CHATSPHERE_EMAIL = env_str("CHATSPHERE_EMAIL").lower()
+if CHATSPHERE_EMAIL not in {"", "disabled"}:
+    raise ImproperlyConfigured(f"CHATSPHERE_EMAIL must be empty or `disabled`, got {CHATSPHERE_EMAIL!r}.")
 EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "ChatSphere <no-reply@localhost>")
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+if CHATSPHERE_EMAIL == "disabled":
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+elif env_str("DJANGO_EMAIL_BACKEND"):
+    EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND")
+elif env_str("DJANGO_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DATABASE_URL:
+    raise ImproperlyConfigured(
+        "E-mail is not configured. A deployment with DATABASE_URL needs DJANGO_EMAIL_HOST (with "
+        "DJANGO_EMAIL_PORT, DJANGO_EMAIL_HOST_USER, DJANGO_EMAIL_HOST_PASSWORD, DJANGO_EMAIL_USE_TLS and "
+        "DJANGO_DEFAULT_FROM_EMAIL as needed), or CHATSPHERE_EMAIL=disabled to send no e-mail at all."
+    )
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    # The embedded default keeps its e-mails as files in var/mail/, readable by the owner only.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH.mkdir(mode=0o700, parents=True, exist_ok=True)
+if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend" and not DEBUG:
+    raise ImproperlyConfigured(
+        "DJANGO_EMAIL_BACKEND is the console backend, which writes invitation and password-reset links "
+        "to the logs: only allowed with DJANGO_DEBUG=1. Set DJANGO_EMAIL_HOST for SMTP, or "
+        "CHATSPHERE_EMAIL=disabled."
+    )
 
 # --- security (production mode) ---------------------------------------------------------
 
@@ -423,9 +494,9 @@ CHATSPHERE_CHAT_LLM_ATTEMPTS = env_int("CHATSPHERE_CHAT_LLM_ATTEMPTS", 2)
 #: Requests per period (`N/s`, `N/m`, `N/h`): questions per widget visitor and per client IP over
 #: the widget socket, per API key or user on the chat API and the playground.
 CHATSPHERE_CHAT_RATE_LIMITS = {
-    "visitor": env_str("CHATSPHERE_RATE_CHAT_VISITOR", "10/m"),
-    "ip": env_str("CHATSPHERE_RATE_CHAT_IP", "60/m"),
-    "api": env_str("CHATSPHERE_RATE_CHAT_API", "120/m"),
+    "visitor": env_rate("CHATSPHERE_RATE_CHAT_VISITOR", "10/m", multiplier=True),
+    "ip": env_rate("CHATSPHERE_RATE_CHAT_IP", "60/m", multiplier=True),
+    "api": env_rate("CHATSPHERE_RATE_CHAT_API", "120/m", multiplier=True),
 }
 #: How long a widget visitor keeps its identity (and can resume its conversations).
 CHATSPHERE_VISITOR_TOKEN_MAX_AGE_DAYS = env_int("CHATSPHERE_VISITOR_TOKEN_MAX_AGE_DAYS", 90)

@@ -1,7 +1,12 @@
 """Settings of the test suite (pytest.ini points pytest-django here).
 
 The same settings as production's module (embedded default, or PostgreSQL and Redis when
-DATABASE_URL and REDIS_URL are set), with two test-only changes:
+DATABASE_URL and REDIS_URL are set), production-like (DEBUG off, private URLs refused), with
+these test-only changes:
+
+- a random secret key per test run (shared through the environment with the xdist workers and the
+  processes the tests start), mail kept in memory (`mail.outbox`), the test client's host
+  allowed, plain HTTP (no HTTPS redirect) and static files served without a collectstatic manifest.
 
 - a fast password hasher: Argon2 is slow by design and fixtures create many users. Tests of
   hashing itself restore the production list (`chatsphere.settings.PASSWORD_HASHERS`).
@@ -14,10 +19,26 @@ DATABASE_URL and REDIS_URL are set), with two test-only changes:
 from __future__ import annotations
 
 import os
+import secrets
 import uuid
 
-from chatsphere.settings import *  # noqa: F403
-from chatsphere.settings import CACHES, CELERY_BROKER_TRANSPORT_OPTIONS, CHANNEL_LAYERS, REDIS_URL
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-" + secrets.token_urlsafe(48))
+os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+
+from chatsphere.settings import *  # noqa: E402, F403
+from chatsphere.settings import (  # noqa: E402
+    CACHES,
+    CELERY_BROKER_TRANSPORT_OPTIONS,
+    CHANNEL_LAYERS,
+    REDIS_URL,
+    STORAGES,
+)
+
+DEBUG = False
+SECURE_SSL_REDIRECT = False
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+WHITENOISE_USE_FINDERS = True
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -8,6 +8,7 @@ import secrets
 import string
 import subprocess
 import sys
+import tempfile
 from http import HTTPStatus
 from pathlib import Path
 
@@ -18,13 +19,17 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def production_env(**overrides: str | None) -> dict[str, str]:
-    """The current environment without any DJANGO_* setting, plus production-mode values."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    """The current environment without any DJANGO_* or CHATSPHERE_* setting, plus the values a
+    production deployment (one with DATABASE_URL) sets. Check commands never connect to it."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "CHATSPHERE_"))}
     alphabet = string.ascii_letters + string.digits + "!@#$%^&*(-_=+)"
     env.update(
+        DATABASE_URL=os.environ.get("DATABASE_URL") or "postgres://chatsphere@db.invalid:5432/chatsphere",
+        CHATSPHERE_VAR_DIR=tempfile.mkdtemp(prefix="chatsphere-var-"),
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(50)),
         DJANGO_ALLOWED_HOSTS="example.com",
+        DJANGO_EMAIL_HOST="smtp.example.com",
         DJANGO_SETTINGS_MODULE="chatsphere.settings",
         PYTHONDONTWRITEBYTECODE="1",
     )
@@ -78,8 +83,16 @@ def test_production_mode_without_allowed_hosts_fails_clearly():
     assert "DJANGO_ALLOWED_HOSTS" in result.stderr
 
 
-def test_development_mode_needs_no_configuration():
-    env = production_env(DJANGO_DEBUG=None, DJANGO_SECRET_KEY=None, DJANGO_ALLOWED_HOSTS=None)
+def test_production_mode_without_email_fails_clearly():
+    result = manage("check", env=production_env(DJANGO_EMAIL_HOST=None))
+    assert result.returncode != 0
+    assert "DJANGO_EMAIL_HOST" in result.stderr
+    assert "CHATSPHERE_EMAIL=disabled" in result.stderr
+
+
+def test_embedded_default_needs_no_configuration():
+    env = production_env(DATABASE_URL=None, DJANGO_DEBUG=None, DJANGO_SECRET_KEY=None, DJANGO_ALLOWED_HOSTS=None)
+    env.pop("DJANGO_EMAIL_HOST")
     result = manage("check", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import select
 import socket
 import subprocess
@@ -203,7 +204,11 @@ def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChatServer
         {
             "CHATSPHERE_VAR_DIR": str(var_dir),
             "DJANGO_MEDIA_ROOT": str(var_dir / "media"),
-            "DJANGO_DEBUG": "1",  # static files through the finders, like `make run`
+            # Development settings, as `make run` sets them: static files through the finders.
+            "DJANGO_DEBUG": "1",
+            "DJANGO_SECRET_KEY": "browser-" + secrets.token_urlsafe(48),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
             "CHATSPHERE_LLM": "offline",
             "CHATSPHERE_EMBEDDINGS": "offline",
             "CHATSPHERE_VECTORSTORE": "local",
