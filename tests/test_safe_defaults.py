@@ -239,12 +239,14 @@ def test_a_bad_rate_stops_the_start_naming_the_variable(tmp_path, variable, valu
 
 @pytest.mark.django_db
 def test_login_and_sign_up_answer_without_an_auth_limit(tmp_path):
+    scopes = ("auth_ip", "auth_email", "signup_ip", "password_reset_ip", "password_reset_email")
     limits = settings_values(
-        tmp_path, "CHATSPHERE_RATE_LIMITS", CHATSPHERE_RATE_AUTH_IP="", CHATSPHERE_RATE_AUTH_EMAIL=""
+        tmp_path, "CHATSPHERE_RATE_LIMITS", **{f"CHATSPHERE_RATE_{scope.upper()}": "" for scope in scopes}
     )
-    assert limits == {"CHATSPHERE_RATE_LIMITS": "{'auth_ip': None, 'auth_email': None}"}
+    off = dict.fromkeys(scopes)
+    assert limits == {"CHATSPHERE_RATE_LIMITS": repr(off)}
     client = APIClient()
-    with override_settings(CHATSPHERE_RATE_LIMITS={"auth_ip": None, "auth_email": None}):
+    with override_settings(CHATSPHERE_RATE_LIMITS=off):
         for attempt in range(40):
             login = client.post(
                 "/api/v1/auth/token/", {"email": f"nobody{attempt}@example.com", "password": "wrong"}, format="json"
