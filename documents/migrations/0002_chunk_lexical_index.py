@@ -5,8 +5,10 @@ from django.db import migrations
 
 POSTGRES_FORWARD = [
     "ALTER TABLE documents_chunk ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
-    # Hyphens and slashes separate words, as in questions ("PX-4471" is "px" and "4471", not "-4471").
-    "(to_tsvector('english'::regconfig, translate(coalesce(heading, '') || ' ' || text, '-/', '  '))) STORED",
+    # Hyphens and slashes separate words, as in questions ("PX-4471" is "px" and "4471", not "-4471"),
+    # and angle brackets are plain text: PostgreSQL's parser would take "<a …>" as a tag and skip
+    # what follows it.
+    "(to_tsvector('english'::regconfig, translate(coalesce(heading, '') || ' ' || text, '-/<>', '    '))) STORED",
     "CREATE INDEX documents_chunk_search_idx ON documents_chunk USING gin (search_vector)",
 ]
 POSTGRES_BACKWARD = [
