@@ -16,6 +16,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import StreamingHttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -247,7 +248,9 @@ class ConversationListApi(TenantAPIView):
             organization=self.actor.organization, bot=self.url_objects["bot_id"]
         )
         channel = request.query_params.get("channel")
-        if channel in Channel.values:
+        if channel:
+            if channel not in Channel.values:
+                raise ValidationError({"channel": [f"Must be one of: {', '.join(Channel.values)}."]})
             conversations = conversations.filter(channel=channel)
         return self.paginated_response(conversations, ConversationOutput)
 

@@ -303,6 +303,37 @@ def test_conversation_list_and_detail(empty_bot, tenant_a):
     ]
 
 
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"channel": "email"}, "channel"),
+        ({"page_size": "abc"}, "page_size"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "-5"}, "page_size"),
+        ({"page_size": "201"}, "page_size"),
+    ],
+)
+def test_a_bad_filter_or_page_size_is_refused_naming_it(empty_bot, tenant_a, query, field):
+    client = jwt_client(tenant_a.member)
+    client.post(chat_url(empty_bot), {"message": "First question"}, format="json")
+
+    response = client.get(reverse("conversation-list", kwargs={"bot_id": empty_bot.id}), query)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert field in response.json()["errors"]
+
+
+def test_a_page_size_within_bounds_is_used(empty_bot, tenant_a):
+    client = jwt_client(tenant_a.member)
+    for number in range(3):
+        client.post(chat_url(empty_bot), {"message": f"Question {number}"}, format="json")
+
+    response = client.get(reverse("conversation-list", kwargs={"bot_id": empty_bot.id}), {"page_size": "2"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert len(response.json()["results"]) == 2 and response.json()["next"]
+
+
 def test_conversations_and_messages_of_another_organization_are_404(tenant_a, tenant_b):
     foreign_bot = Bot.objects.create(organization=tenant_b.organization, name="B")
     conversation = ConversationFactory(bot=foreign_bot)
