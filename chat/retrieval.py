@@ -52,8 +52,7 @@ class RetrievedChunk:
     heading: str
     #: Fused score (0-1), only comparable within one question.
     score: float
-    #: Share of the question's weighted words found in this passage (0-1), and those words.
-    coverage: float = 0.0
+    #: The question's search words this passage contains.
     terms: frozenset[str] = frozenset()
     dense_rank: int | None = None
     lexical_rank: int | None = None
@@ -75,7 +74,6 @@ def curated_source(match: CuratedMatch) -> RetrievedChunk:
         page=None,
         heading=match.question,
         score=match.score,
-        coverage=1.0,
         curated_answer_id=match.id,
     )
 
@@ -176,7 +174,7 @@ def _rows_by_id(bot: Bot, ids: Sequence[int]) -> list[_Candidate]:
     return _rows(sql, [*_scope_params(bot), *ids])
 
 
-def _dense_candidates(bot: Bot, matches: Sequence[VectorMatch]) -> dict[tuple[uuid.UUID, int], tuple[int, float]]:
+def _dense_candidates(matches: Sequence[VectorMatch]) -> dict[tuple[uuid.UUID, int], tuple[int, float]]:
     """Dense rank (1-based) and score of each distinct chunk key, best first."""
     ranks: dict[tuple[uuid.UUID, int], tuple[int, float]] = {}
     for match in matches:
@@ -220,7 +218,7 @@ def rank(
         matches = get_vector_store().query(
             namespace=bot_namespace(bot.id), vector=vector, top_k=DENSE_CANDIDATES, include_metadata=False
         )
-        dense = _dense_candidates(bot, matches)
+        dense = _dense_candidates(matches)
         if dense:
             for candidate in _rows_by_key(bot, list(dense)):
                 candidate.dense_rank, candidate.dense_score = dense[(candidate.document_id, candidate.chunk_index)]
@@ -261,7 +259,6 @@ def rank(
             page=c.page,
             heading=c.heading,
             score=c.fused,
-            coverage=lexical.coverage(c.chunk_id, evidence.weights),
             terms=lexical.chunk_terms.get(c.chunk_id, frozenset()),
             dense_rank=c.dense_rank,
             lexical_rank=c.lexical_rank,

@@ -4,7 +4,7 @@ that bot's knowledge, so a caller can tell how much of a question a passage cove
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -21,14 +21,6 @@ class LexicalSearch:
     frequencies: dict[str, int]
     #: query terms each chunk contains, for the hits and for the extra chunks asked about.
     chunk_terms: dict[int, frozenset[str]] = field(default_factory=dict)
-
-    def coverage(self, chunk_id: int, weights: Mapping[str, float]) -> float:
-        """Share of the question's weighted terms (`weights`: term → weight) one chunk contains."""
-        total = sum(weights.values())
-        if total <= 0:
-            return 0.0
-        present = self.chunk_terms.get(chunk_id, frozenset())
-        return sum(weight for term, weight in weights.items() if term in present) / total
 
 
 EMPTY_SEARCH = LexicalSearch(hits=[], frequencies={})
