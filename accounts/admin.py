@@ -4,15 +4,18 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from accounts import services
 from accounts.admin_base import TenantAdmin, admin_actor, organization_ids
 from accounts.forms import AdminEmailAuthenticationForm
 from accounts.models import ApiKey, Invitation, Membership, Organization, Role, User
+from accounts.services.api_keys import api_key_create, api_key_revoke
+from accounts.services.common import unique_slug
+from accounts.services.invitations import invitation_create, invitation_revoke
+from accounts.services.memberships import membership_change_role, membership_remove
+from accounts.services.organizations import organization_delete, organization_update
 from chatsphere.errors import ApplicationError
 
 # The admin's login door shares the dashboard's and the API's lock-out after repeated failures.
@@ -31,13 +34,14 @@ class UserAdmin(DjangoUserAdmin):
     """People are managed by superusers; bot owners manage members of their organizations instead."""
 
     ordering = ["email"]
-    list_display = ["email", "full_name", "is_staff", "is_active", "date_joined"]
+    list_display = ["email", "full_name", "is_staff", "is_active", "email_verified_at", "date_joined"]
     search_fields = ["email", "full_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Profile", {"fields": ("full_name",)}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        # An operator may mark an address verified by hand, e.g. after confirming it another way.
+        ("Dates", {"fields": ("last_login", "date_joined", "email_verified_at")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
@@ -75,13 +79,13 @@ class OrganizationAdmin(TenantAdmin):
 
     def save_model(self, request: HttpRequest, obj: Organization, form: ModelForm, change: bool) -> None:
         if not change:
-            obj.slug = services.unique_slug(obj.name)
+            obj.slug = unique_slug(obj.name)
             obj.save()
             return
-        services.organization_update(actor=admin_actor(request, obj), name=obj.name)
+        organization_update(actor=admin_actor(request, obj), name=obj.name)
 
     def delete_model(self, request: HttpRequest, obj: Organization) -> None:
-        services.organization_delete(actor=admin_actor(request, obj))
+        organization_delete(actor=admin_actor(request, obj))
 
 
 def _owner_org_ids(request: HttpRequest) -> set[Any]:
@@ -109,17 +113,18 @@ class MembershipAdmin(TenantAdmin):
             obj.save()
             return
         try:
-            services.membership_change_role(
-                actor=admin_actor(request, obj.organization), membership_id=obj.pk, role=obj.role
-            )
+            membership_change_role(actor=admin_actor(request, obj.organization), membership_id=obj.pk, role=obj.role)
         except ApplicationError as exc:
             messages.error(request, exc.message)
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
         try:
-            services.membership_remove(actor=admin_actor(request, obj.organization), membership_id=obj.pk)
+            revoked = membership_remove(actor=admin_actor(request, obj.organization), membership_id=obj.pk)
         except ApplicationError as exc:
             messages.error(request, exc.message)
+            return
+        if revoked:
+            messages.info(request, f"API keys {obj.user} created, now revoked: {revoked}.")
 
 
 class InvitationForm(ModelForm):
@@ -142,13 +147,13 @@ class InvitationAdmin(TenantAdmin):
             return ["organization", "email", "role", "status", "invited_by", "expires_at", "accepted_at", "revoked_at"]
         return []
 
-    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:  # type: ignore[override]  # a list[str] is a valid answer; the stub's union of lists rejects it (invariance)
         return self.get_readonly_fields(request, obj) if obj else ["organization", "email", "role"]
 
     def save_model(self, request: HttpRequest, obj: Invitation, form: ModelForm, change: bool) -> None:
         if change:
             return
-        invitation, _token = services.invitation_create(
+        invitation, _token = invitation_create(
             actor=admin_actor(request, obj.organization), email=obj.email, role=obj.role
         )
         _copy_fields(obj, invitation)
@@ -161,22 +166,20 @@ class InvitationAdmin(TenantAdmin):
     def revoke_selected(self, request: HttpRequest, queryset: Any) -> None:
         for invitation in queryset.select_related("organization"):
             try:
-                services.invitation_revoke(
-                    actor=admin_actor(request, invitation.organization), invitation_id=invitation.pk
-                )
+                invitation_revoke(actor=admin_actor(request, invitation.organization), invitation_id=invitation.pk)
             except ApplicationError as exc:
                 messages.error(request, f"{invitation.email}: {exc.message}")
 
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(TenantAdmin):
-    list_display = ["name", "organization", "prefix", "is_active", "last_used_at", "created_at"]
+    list_display = ["name", "organization", "prefix", "created_by", "is_active", "last_used_at", "created_at"]
     list_filter = ["organization"]
     search_fields = ["name", "prefix"]
-    list_select_related = ["organization"]
+    list_select_related = ["organization", "created_by"]
     actions = ["revoke_selected"]
 
-    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:  # type: ignore[override]  # a list[str] is a valid answer; the stub's union of lists rejects it (invariance)
         if obj:
             return ["organization", "name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
         return ["organization", "name"]
@@ -188,15 +191,15 @@ class ApiKeyAdmin(TenantAdmin):
         if change:
             return
         try:
-            api_key, secret = services.api_key_create(actor=admin_actor(request, obj.organization), name=obj.name)
-        except ValidationError as exc:
-            messages.error(request, "; ".join(exc.messages))
+            api_key, secret = api_key_create(actor=admin_actor(request, obj.organization), name=obj.name)
+        except ApplicationError as exc:
+            messages.error(request, exc.display_message)
             return
         _copy_fields(obj, api_key)
         messages.warning(request, f"Copy the key now; it will not be shown again: {secret}")
 
     def delete_model(self, request: HttpRequest, obj: ApiKey) -> None:
-        services.api_key_revoke(actor=admin_actor(request, obj.organization), api_key_id=obj.pk)
+        api_key_revoke(actor=admin_actor(request, obj.organization), api_key_id=obj.pk)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         self.revoke_selected(request, queryset)
@@ -205,6 +208,6 @@ class ApiKeyAdmin(TenantAdmin):
     def revoke_selected(self, request: HttpRequest, queryset: Any) -> None:
         for api_key in queryset.select_related("organization"):
             try:
-                services.api_key_revoke(actor=admin_actor(request, api_key.organization), api_key_id=api_key.pk)
+                api_key_revoke(actor=admin_actor(request, api_key.organization), api_key_id=api_key.pk)
             except ApplicationError as exc:
                 messages.error(request, f"{api_key.name}: {exc.message}")

@@ -24,19 +24,21 @@ def organization_ids(request: HttpRequest, *, minimum: Role = Role.MEMBER) -> se
     """Ids of the organizations where the request's user has at least `minimum` role (cached per request)."""
     cache = getattr(request, "_tenant_roles", None)
     if cache is None:
-        cache = dict(Membership.objects.filter(user_id=request.user.pk).values_list("organization_id", "role"))
-        request._tenant_roles = cache  # type: ignore[attr-defined]
+        verified = getattr(request.user, "is_email_verified", False)
+        memberships = Membership.objects.filter(user_id=request.user.pk) if verified else Membership.objects.none()  # type: ignore[misc]  # verified: a signed-in user
+        cache = dict(memberships.values_list("organization_id", "role"))
+        request._tenant_roles = cache  # type: ignore[attr-defined]  # a per-request cache
     return {org_id for org_id, role in cache.items() if ROLE_RANK[Role(role)] >= ROLE_RANK[minimum]}
 
 
 def admin_actor(request: HttpRequest, organization: Organization) -> Actor:
     """The actor for an admin write in `organization` (superusers act as owners)."""
     if request.user.is_superuser:
-        return Actor(organization=organization, role=Role.OWNER, user=request.user)  # type: ignore[arg-type]
-    membership = Membership.objects.filter(user_id=request.user.pk, organization=organization).first()
+        return Actor(organization=organization, role=Role.OWNER, user=request.user)
+    membership = Membership.objects.filter(user_id=request.user.pk, organization=organization).first()  # type: ignore[misc]  # signed-in users only: the admin has no anonymous requests
     if membership is None:
         raise Http404("Not found.")
-    return Actor(organization=organization, role=Role(membership.role), user=request.user)  # type: ignore[arg-type]
+    return Actor(organization=organization, role=Role(membership.role), user=request.user)  # type: ignore[arg-type]  # the admin's user is signed in
 
 
 class TenantAdmin(admin.ModelAdmin):
@@ -113,9 +115,9 @@ class TenantAdmin(admin.ModelAdmin):
 
     # --- forms, filters -----------------------------------------------------------------------
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> ModelChoiceField:
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> ModelChoiceField | None:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if request.user.is_superuser or field is None:
+        if request.user.is_superuser or field is None or field.queryset is None:
             return field
         writable = organization_ids(request, minimum=self.write_role)
         related = db_field.related_model
@@ -130,7 +132,7 @@ class TenantAdmin(admin.ModelAdmin):
         return field
 
     def get_list_filter(self, request: HttpRequest) -> list[Any]:
-        filters = []
+        filters: list[Any] = []
         for item in super().get_list_filter(request):
             if isinstance(item, str) and item in {"organization", "bot"}:
                 # Only values present in the (scoped) queryset are offered.

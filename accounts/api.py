@@ -6,9 +6,11 @@ Views are thin: they parse input with a serializer, call one service, and render
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from typing import cast
 
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -18,25 +20,34 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView
 
-from accounts import selectors, services
+from accounts import selectors
 from accounts.authentication import UserRefreshToken
 from accounts.login_guard import login_failure_record, login_guard_check, login_success
 from accounts.models import ApiKey, Invitation, Membership, Organization, Role, User
-from chatsphere.api.throttling import AuthEmailThrottle, AuthIPThrottle, SignupIPThrottle
+from accounts.services.api_keys import api_key_create, api_key_revoke
+from accounts.services.invitations import invitation_accept, invitation_create, invitation_revoke
+from accounts.services.memberships import membership_change_role, membership_remove
+from accounts.services.organizations import organization_create, organization_delete, organization_update
+from accounts.services.users import (
+    user_email_verification_resend,
+    user_email_verify,
+    user_logout_everywhere,
+    user_register,
+)
+from chatsphere.api.schema import error_responses
+from chatsphere.api.throttling import AuthEmailThrottle, AuthIPThrottle, SignupIPThrottle, VerificationEmailThrottle
 from chatsphere.api.views import OrganizationAPIView, register_url_object
 from chatsphere.errors import PermissionDenied, Unauthenticated
 
 register_url_object(
     "membership_id",
-    lambda organization, value: selectors.membership_get(organization=organization, membership_id=value),
+    selectors.access_membership_by_id,
 )
 register_url_object(
     "invitation_id",
-    lambda organization, value: selectors.invitation_get(organization=organization, invitation_id=value),
+    selectors.access_invitation_by_id,
 )
-register_url_object(
-    "api_key_id", lambda organization, value: selectors.api_key_get(organization=organization, api_key_id=value)
-)
+register_url_object("api_key_id", selectors.access_api_key_by_id)
 
 # --- output shapes --------------------------------------------------------------------------
 
@@ -71,7 +82,7 @@ class MyMembershipOutput(serializers.ModelSerializer):
 
 class InvitationOutput(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
-    invited_by = serializers.EmailField(source="invited_by.email", default=None, read_only=True)
+    invited_by = serializers.EmailField(source="invited_by.email", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Invitation
@@ -80,10 +91,17 @@ class InvitationOutput(serializers.ModelSerializer):
 
 class ApiKeyOutput(serializers.ModelSerializer):
     is_active = serializers.BooleanField(read_only=True)
+    created_by = serializers.EmailField(
+        source="created_by.email",
+        default=None,
+        allow_null=True,
+        read_only=True,
+        help_text="E-mail of who created the key; null once that account is deleted.",
+    )
 
     class Meta:
         model = ApiKey
-        fields = ["id", "name", "prefix", "is_active", "created_at", "last_used_at", "revoked_at"]
+        fields = ["id", "name", "prefix", "is_active", "created_by", "created_at", "last_used_at", "revoked_at"]
 
 
 class ApiKeyCreatedOutput(ApiKeyOutput):
@@ -106,6 +124,15 @@ def _token_pair(user: User) -> dict[str, str]:
 # --- authentication -------------------------------------------------------------------------
 
 
+class CheckEmailOutput(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+CHECK_EMAIL = (
+    "Check your e-mail: we sent a link to verify the address. Follow it to start using your account, then log in."
+)
+
+
 class RegisterApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -117,21 +144,71 @@ class RegisterApi(APIView):
         organization_name = serializers.CharField(max_length=120)
         full_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
 
-    class RegisterOutput(serializers.Serializer):
-        user = UserOutput()
-        organization = OrganizationOutput()
-        access = serializers.CharField()
-        refresh = serializers.CharField()
-
     @extend_schema(
-        request=RegisterInput, responses={201: RegisterOutput}, auth=[], summary="Sign up with a new organization"
+        request=RegisterInput,
+        responses={202: CheckEmailOutput},
+        auth=[],
+        summary="Sign up with a new organization",
+        description=(
+            "Creates the account unverified and e-mails a verification link; the organization is created "
+            "when the link is followed. The answer is the same whether or not the address has an account."
+        ),
     )
     def post(self, request: Request) -> Response:
         data = self.RegisterInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user, organization = services.user_register(**data.validated_data)
-        body = {"user": user, "organization": organization, **_token_pair(user)}
-        return Response(self.RegisterOutput(body).data, status=status.HTTP_201_CREATED)
+        user_register(**data.validated_data)
+        return Response({"detail": CHECK_EMAIL}, status=status.HTTP_202_ACCEPTED)
+
+
+class VerifyEmailApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AuthIPThrottle]
+
+    class VerifyEmailInput(serializers.Serializer):
+        token = serializers.CharField(max_length=200)
+
+    class VerifyEmailOutput(serializers.Serializer):
+        user = UserOutput()
+        organization = OrganizationOutput(allow_null=True)
+
+    @extend_schema(
+        request=VerifyEmailInput,
+        responses={200: VerifyEmailOutput},
+        auth=[],
+        summary="Verify an e-mail address with the token of its link",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.VerifyEmailInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user, organization = user_email_verify(token=data.validated_data["token"])
+        return Response(self.VerifyEmailOutput({"user": user, "organization": organization}).data)
+
+
+class VerifyEmailResendApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AuthIPThrottle, VerificationEmailThrottle]
+
+    class VerifyEmailResendInput(serializers.Serializer):
+        email = serializers.CharField(max_length=254)
+
+    @extend_schema(
+        request=VerifyEmailResendInput,
+        responses={202: CheckEmailOutput},
+        auth=[],
+        summary="Send the verification link again",
+        description="The answer is the same whether or not the address has an account waiting for verification.",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.VerifyEmailResendInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user_email_verification_resend(email=data.validated_data["email"])
+        return Response(
+            {"detail": "If an account with this address is waiting for verification, a new link is on its way."},
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 class TokenObtainApi(APIView):
@@ -144,7 +221,10 @@ class TokenObtainApi(APIView):
         password = serializers.CharField(max_length=128, trim_whitespace=False)
 
     @extend_schema(
-        request=TokenObtainInput, responses={200: TokenPairOutput}, auth=[], summary="Log in: get a token pair"
+        request=TokenObtainInput,
+        responses={200: TokenPairOutput, **error_responses(401, description="Wrong e-mail or password.")},
+        auth=[],
+        summary="Log in: get a token pair",
     )
     def post(self, request: Request) -> Response:
         data = self.TokenObtainInput(data=request.data)
@@ -159,6 +239,16 @@ class TokenObtainApi(APIView):
         return Response(_token_pair(user))
 
 
+@extend_schema_view(
+    post=extend_schema(
+        responses={
+            200: TokenPairOutput,
+            **error_responses(401, description="The refresh token is invalid, expired or already used."),
+        },
+        auth=[],
+        summary="Exchange a refresh token for a new pair",
+    )
+)
 class TokenRefreshApi(TokenRefreshView):
     """Exchange a refresh token for a new pair; the old refresh token stops working."""
 
@@ -199,13 +289,14 @@ class LogoutAllApi(APIView):
     def post(self, request: Request) -> Response:
         if not isinstance(request.user, User):
             raise PermissionDenied("This endpoint needs a signed-in user, not an API key.")
-        services.user_logout_everywhere(user=request.user)
+        user_logout_everywhere(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeApi(APIView):
     class MeOutput(serializers.Serializer):
         user = UserOutput()
+        email_verified = serializers.BooleanField(source="user.is_email_verified")
         memberships = MyMembershipOutput(many=True)
 
     @extend_schema(responses=MeOutput, summary="The signed-in user and their organizations")
@@ -228,8 +319,9 @@ class OrganizationListApi(APIView):
     @extend_schema(responses=OrganizationOutput(many=True), summary="My organizations")
     def get(self, request: Request) -> Response:
         user = request.user
+        organizations: Iterable[Organization]
         if not isinstance(user, User):
-            organizations = [request.auth.organization]  # an API key sees its own organization
+            organizations = [cast(ApiKey, request.auth).organization]  # an API key sees its own organization
         else:
             organizations = selectors.organization_list_for_user(user=user)
         return Response(OrganizationOutput(organizations, many=True).data)
@@ -240,7 +332,7 @@ class OrganizationListApi(APIView):
             raise PermissionDenied("An API key cannot create organizations.")
         data = OrganizationInput(data=request.data)
         data.is_valid(raise_exception=True)
-        organization = services.organization_create(user=request.user, **data.validated_data)
+        organization = organization_create(user=request.user, **data.validated_data)
         return Response(OrganizationOutput(organization).data, status=status.HTTP_201_CREATED)
 
 
@@ -253,14 +345,14 @@ class OrganizationDetailApi(OrganizationAPIView):
     def patch(self, request: Request, organization_id: uuid.UUID) -> Response:
         data = OrganizationInput(data=request.data)
         data.is_valid(raise_exception=True)
-        organization = services.organization_update(actor=self.actor, **data.validated_data)
+        organization = organization_update(actor=self.actor, **data.validated_data)
         return Response(OrganizationOutput(organization).data)
 
     put = patch
 
     @extend_schema(responses={204: None}, summary="Delete the organization and everything in it (owner)")
     def delete(self, request: Request, organization_id: uuid.UUID) -> Response:
-        services.organization_delete(actor=self.actor)
+        organization_delete(actor=self.actor)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -279,17 +371,24 @@ class MemberDetailApi(OrganizationAPIView):
     def patch(self, request: Request, organization_id: uuid.UUID, membership_id: uuid.UUID) -> Response:
         data = self.MemberDetailInput(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = services.membership_change_role(
+        membership = membership_change_role(
             actor=self.actor, membership_id=membership_id, role=data.validated_data["role"]
         )
         return Response(MembershipOutput(membership).data)
 
     put = patch
 
-    @extend_schema(responses={204: None}, summary="Remove a member (or leave)")
+    class MemberRemovedOutput(serializers.Serializer):
+        revoked_api_keys = serializers.IntegerField(help_text="API keys the member had created, now revoked.")
+
+    @extend_schema(
+        responses={200: MemberRemovedOutput},
+        summary="Remove a member (or leave)",
+        description="Revokes the API keys the member created and closes their open dashboard sockets.",
+    )
     def delete(self, request: Request, organization_id: uuid.UUID, membership_id: uuid.UUID) -> Response:
-        services.membership_remove(actor=self.actor, membership_id=membership_id)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        revoked = membership_remove(actor=self.actor, membership_id=membership_id)
+        return Response(self.MemberRemovedOutput({"revoked_api_keys": revoked}).data)
 
 
 class InvitationListApi(OrganizationAPIView):
@@ -306,7 +405,7 @@ class InvitationListApi(OrganizationAPIView):
     def post(self, request: Request, organization_id: uuid.UUID) -> Response:
         data = self.InvitationListInput(data=request.data)
         data.is_valid(raise_exception=True)
-        invitation, _token = services.invitation_create(actor=self.actor, **data.validated_data)
+        invitation, _token = invitation_create(actor=self.actor, **data.validated_data)
         return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
 
 
@@ -315,9 +414,12 @@ class InvitationDetailApi(OrganizationAPIView):
     def get(self, request: Request, organization_id: uuid.UUID, invitation_id: uuid.UUID) -> Response:
         return Response(InvitationOutput(self.url_objects["invitation_id"]).data)
 
-    @extend_schema(responses={204: None}, summary="Revoke an invitation")
+    @extend_schema(
+        responses={204: None, **error_responses(409, description="The invitation was already accepted.")},
+        summary="Revoke an invitation",
+    )
     def delete(self, request: Request, organization_id: uuid.UUID, invitation_id: uuid.UUID) -> Response:
-        services.invitation_revoke(actor=self.actor, invitation_id=invitation_id)
+        invitation_revoke(actor=self.actor, invitation_id=invitation_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -331,7 +433,7 @@ class InvitationAcceptApi(APIView):
             raise PermissionDenied("Sign in as the invited person to accept an invitation.")
         data = self.InvitationAcceptInput(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = services.invitation_accept(user=request.user, token=data.validated_data["token"])
+        membership = invitation_accept(user=request.user, token=data.validated_data["token"])
         return Response(MyMembershipOutput(membership).data)
 
 
@@ -350,13 +452,13 @@ class ApiKeyListApi(OrganizationAPIView):
     def post(self, request: Request, organization_id: uuid.UUID) -> Response:
         data = self.ApiKeyListInput(data=request.data)
         data.is_valid(raise_exception=True)
-        api_key, secret = services.api_key_create(actor=self.actor, **data.validated_data)
-        api_key.key = secret  # type: ignore[attr-defined]
+        api_key, secret = api_key_create(actor=self.actor, **data.validated_data)
+        api_key.key = secret  # type: ignore[attr-defined]  # the secret, shown once, rides on the instance for the serializer
         return Response(ApiKeyCreatedOutput(api_key).data, status=status.HTTP_201_CREATED)
 
 
 class ApiKeyDetailApi(OrganizationAPIView):
     @extend_schema(responses={204: None}, summary="Revoke a key")
     def delete(self, request: Request, organization_id: uuid.UUID, api_key_id: uuid.UUID) -> Response:
-        services.api_key_revoke(actor=self.actor, api_key_id=api_key_id)
+        api_key_revoke(actor=self.actor, api_key_id=api_key_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

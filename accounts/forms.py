@@ -60,7 +60,7 @@ class LoginGuardMixin:
         if email:
             self.cleaned_data["username"] = email
         try:
-            cleaned = super().clean()  # type: ignore[misc]
+            cleaned = super().clean()  # type: ignore[misc]  # Django's AuthenticationForm has clean(); its stub does not
         except ValidationError:
             if email and self.user_cache is None:  # a wrong password, not a refused (e.g. non-staff) account
                 login_failure_record(email=email)
@@ -80,6 +80,14 @@ class EmailAuthenticationForm(LoginGuardMixin, AuthenticationForm):
 
 class AdminEmailAuthenticationForm(LoginGuardMixin, AdminAuthenticationForm):
     """The admin's login form, behind the same lock-out as the dashboard and the API."""
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        if not user.is_email_verified:
+            raise ValidationError(
+                "Verify your e-mail address before using the admin: follow the link we sent you.",
+                code="email_unverified",
+            )
+        super().confirm_login_allowed(user)
 
 
 class OrganizationForm(forms.Form):

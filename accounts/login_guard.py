@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from chatsphere.errors import RateLimited
+from chatsphere.text.durations import wait_in_words
 
 FAILURE_WINDOW_SECONDS = 60 * 60
 
@@ -30,7 +31,9 @@ def login_guard_check(*, email: str) -> None:
     # Round up: truncating would let the first (one-second) lock pass unenforced.
     wait = math.ceil(state.get("locked_until", 0) - time.time())
     if wait > 0:
-        raise RateLimited(f"Too many failed logins for this account. Try again in {wait} seconds.", retry_after=wait)
+        raise RateLimited(
+            f"Too many failed logins for this account. Try again in {wait_in_words(wait)}.", retry_after=wait
+        )
 
 
 def login_failure_record(*, email: str) -> None:

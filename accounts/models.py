@@ -28,7 +28,9 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **extra)
 
     def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        # The operator who runs createsuperuser owns the address they type.
         extra.update(is_staff=True, is_superuser=True)
+        extra.setdefault("email_verified_at", timezone.now())
         return self._create(email, password, **extra)
 
 
@@ -44,18 +46,27 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # Raised by "log out everywhere": sessions and tokens carrying an older value stop working.
     auth_version = models.PositiveIntegerField(default=0, editable=False)
+    # Until the owner of the address proves it, the account cannot act in any organization.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    # The organization a sign-up asked for; created when the address is verified through its link.
+    pending_organization_name = models.CharField(max_length=120, blank=True, editable=False)
 
     objects = UserManager()
+    _password: str | None  # set by set_password() until the next save
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def is_email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         # Sessions end when the password changes (Django's rule) and when the user logs out everywhere.
@@ -64,14 +75,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # A new password (reset, change, admin form) ends every refresh token of the account;
-        # access tokens carry a digest of the password hash and stop working on their own.
+        # A new password (reset, change, admin form) ends every refresh token of the account and
+        # closes its open dashboard sockets; access tokens carry a digest of the password hash
+        # and stop working on their own.
         password_changed = self._password is not None and not self._state.adding
         super().save(*args, **kwargs)
         if password_changed:
-            from accounts.services import user_refresh_tokens_revoke
+            from accounts.services.users import user_refresh_tokens_revoke, user_sockets_recheck
 
             user_refresh_tokens_revoke(user=self)
+            user_sockets_recheck(user=self)
 
 
 class Organization(TimestampedModel):

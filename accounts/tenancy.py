@@ -17,6 +17,21 @@ from chatsphere.errors import ApplicationError, NotFound, PermissionDenied
 API_KEY_ROLE = Role.ADMIN
 
 
+def api_key_role(api_key: ApiKey) -> Role:
+    """`API_KEY_ROLE`, but never more than the key's creator's current role in its organization
+    (a creator demoted to member leaves their keys read-only)."""
+    creator_role = getattr(api_key, "creator_role", None)  # set by api_key_authenticate
+    if creator_role is None:
+        creator_role = (
+            Membership.objects.filter(user_id=api_key.created_by_id, organization_id=api_key.organization_id)  # type: ignore[misc]  # a deleted creator (NULL) matches no membership
+            .values_list("role", flat=True)
+            .first()
+        )
+    if creator_role is None:
+        raise PermissionDenied("This API key's creator is no longer a member of the organization.")
+    return min(API_KEY_ROLE, Role(creator_role), key=ROLE_RANK.__getitem__)
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     organization: Organization
@@ -43,6 +58,15 @@ def require_person(actor: Actor, *, action: str) -> None:
         raise PermissionDenied(f"An API key cannot {action}; sign in as a user.")
 
 
+def require_verified_email(user: User) -> None:
+    """An account acts in organizations only once its owner has proven the address."""
+    if user.email_verified_at is None:
+        raise PermissionDenied(
+            "Verify your e-mail address first: follow the link we sent you, or ask for a new one.",
+            code="email_unverified",
+        )
+
+
 def _matches(organization: Organization, hint: str) -> bool:
     if organization.slug == hint:
         return True
@@ -58,9 +82,10 @@ def resolve_actor(*, user: User | None, api_key: ApiKey | None, organization_hin
     if api_key is not None:
         if hint and not _matches(api_key.organization, hint):
             raise NotFound("Organization not found.")
-        return Actor(organization=api_key.organization, role=API_KEY_ROLE, api_key=api_key)
+        return Actor(organization=api_key.organization, role=api_key_role(api_key), api_key=api_key)
     if user is None:
         raise PermissionDenied("Authentication credentials were not provided.")
+    require_verified_email(user)
 
     memberships = list(Membership.objects.filter(user=user).select_related("organization"))
     if hint:
@@ -84,9 +109,10 @@ def actor_for_organization(*, user: User | None, api_key: ApiKey | None, organiz
     if api_key is not None:
         if api_key.organization_id != organization_id:
             raise NotFound("Organization not found.")
-        return Actor(organization=api_key.organization, role=API_KEY_ROLE, api_key=api_key)
+        return Actor(organization=api_key.organization, role=api_key_role(api_key), api_key=api_key)
     if user is None:
         raise PermissionDenied("Authentication credentials were not provided.")
+    require_verified_email(user)
     membership = (
         Membership.objects.filter(user=user, organization_id=organization_id).select_related("organization").first()
     )

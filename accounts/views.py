@@ -6,28 +6,57 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.auth.views import LoginView, PasswordResetView
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView, PasswordResetView
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from accounts import selectors, services
+from accounts import selectors
 from accounts.forms import ApiKeyForm, EmailAuthenticationForm, InvitationForm, OrganizationForm, RoleForm, SignupForm
 from accounts.models import Role
+from accounts.services.api_keys import api_key_create, api_key_revoke
+from accounts.services.invitations import (
+    invitation_accept,
+    invitation_create,
+    invitation_link,
+    invitation_pending,
+    invitation_resend,
+    invitation_revoke,
+    user_register_invited,
+)
+from accounts.services.memberships import membership_change_role, membership_remove
+from accounts.services.organizations import organization_create, organization_update
+from accounts.services.users import (
+    user_email_prove,
+    user_email_verification_resend,
+    user_email_verify,
+    user_logout_everywhere,
+    user_register,
+)
+from accounts.verification import verification_token_user
 from chatsphere.api.throttling import (
+    AuthIPThrottle,
     PasswordResetEmailThrottle,
     PasswordResetIPThrottle,
     SignupIPThrottle,
+    VerificationEmailThrottle,
     throttles_check,
 )
 from chatsphere.api.views import SESSION_ORGANIZATION_KEY
-from chatsphere.dashboard import OrganizationMixin, apply_errors, dashboard_memberships
-from chatsphere.errors import ApplicationError, RateLimited
+from chatsphere.dashboard import (
+    ApplicationErrorsMixin,
+    OrganizationMixin,
+    VerifiedEmailRequiredMixin,
+    dashboard_memberships,
+)
+from chatsphere.errors import RateLimited
+
+#: The accept link of the invitation just sent, kept in the session until the members page shows it.
+INVITATION_LINK_SESSION_KEY = "dashboard.invitation_link"
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -36,12 +65,12 @@ def _select_organization(request: HttpRequest, organization_id: object) -> None:
     request.session[SESSION_ORGANIZATION_KEY] = str(organization_id)
 
 
-class SignupView(FormView):
+class SignupView(ApplicationErrorsMixin, FormView):
     template_name = "registration/signup.html"
     form_class = SignupForm
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        self.invitation = services.invitation_pending(token=request.GET.get("invitation", ""))
+        self.invitation = invitation_pending(token=request.GET.get("invitation", ""))
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -56,34 +85,72 @@ class SignupView(FormView):
 
     def form_valid(self, form: SignupForm) -> HttpResponse:
         data = form.cleaned_data
-        try:
-            throttles_check(self.request, [SignupIPThrottle])
-        except RateLimited as exc:
-            form.add_error(None, exc.message)
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        try:
-            if self.invitation is not None:
-                user, membership = services.user_register_invited(
-                    email=data["email"],
-                    password=data["password"],
-                    token=self.request.GET["invitation"],
-                    full_name=data["full_name"],
-                )
-                organization = membership.organization
-            else:
-                user, organization = services.user_register(
-                    email=data["email"],
-                    password=data["password"],
-                    organization_name=data["organization_name"],
-                    full_name=data["full_name"],
-                )
-        except (ValidationError, ApplicationError) as exc:
-            apply_errors(form, exc)
-            return self.form_invalid(form)
+        throttles_check(self.request, [SignupIPThrottle])
+        if self.invitation is None:
+            user_register(
+                email=data["email"],
+                password=data["password"],
+                organization_name=data["organization_name"],
+                full_name=data["full_name"],
+            )
+            return redirect("dashboard:verify-email-sent")
+        user, membership = user_register_invited(
+            email=data["email"],
+            password=data["password"],
+            token=self.request.GET["invitation"],
+            full_name=data["full_name"],
+        )
+        organization = membership.organization
         login(self.request, user, backend=BACKEND)
         _select_organization(self.request, organization.id)
         messages.success(self.request, f"Welcome to ChatSphere! You are in {organization.name}.")
         return redirect("dashboard:bot-list")
+
+
+class VerifyEmailView(ApplicationErrorsMixin, TemplateView):
+    """The link of the verification e-mail: a button confirms, so mail scanners that open links verify nothing."""
+
+    template_name = "registration/verify_email.html"
+    refusal_as_message = True
+
+    def error_url(self) -> str:
+        return reverse("dashboard:login")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        token = self.request.GET.get("token", "")
+        user = verification_token_user(token)
+        return super().get_context_data(valid=user is not None, email=user.email if user else "", token=token, **kwargs)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        user, organization = user_email_verify(token=request.POST.get("token", ""))
+        if request.user.is_authenticated and request.user.pk == user.pk:
+            if organization is not None:
+                _select_organization(request, organization.id)
+            messages.success(request, "Your e-mail address is verified. Welcome to ChatSphere!")
+            return redirect("dashboard:bot-list")
+        messages.success(request, "Your e-mail address is verified: log in to start.")
+        return redirect("dashboard:login")
+
+
+class VerifyEmailPendingView(LoginRequiredMixin, TemplateView):
+    """What an account sees until its address is verified; it can ask for the link again."""
+
+    login_url = "/app/login/"
+    template_name = "registration/verify_email_pending.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and request.user.is_email_verified:
+            return redirect("dashboard:bot-list")
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            throttles_check(request, [AuthIPThrottle, VerificationEmailThrottle])
+        except RateLimited as exc:
+            return self.render_to_response(self.get_context_data(error=exc.message), status=429)
+        user_email_verification_resend(email=request.user.email)  # type: ignore[union-attr]  # signed in (checked above): a User
+        messages.success(request, f"A new link is on its way to {request.user.email}.")  # type: ignore[union-attr]  # signed in (checked above): a User
+        return redirect("dashboard:verify-email-pending")
 
 
 class EmailLoginView(LoginView):
@@ -101,39 +168,47 @@ class LogoutEverywhereView(LoginRequiredMixin, View):
     login_url = "/app/login/"
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        services.user_logout_everywhere(user=request.user)  # type: ignore[arg-type]
+        user_logout_everywhere(user=request.user)  # type: ignore[arg-type]  # LoginRequiredMixin: a User
         logout(request)
         messages.success(request, "You were logged out on every device and every API token was revoked.")
         return redirect("dashboard:login")
 
 
-class ThrottledPasswordResetView(PasswordResetView):
+class ThrottledPasswordResetView(ApplicationErrorsMixin, PasswordResetView):
     """Ask for a reset link; limited per client IP and per target address, whether or not it exists."""
 
     def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            throttles_check(self.request, [PasswordResetIPThrottle, PasswordResetEmailThrottle])
-        except RateLimited as exc:
-            form.add_error(None, exc.message)
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+        throttles_check(self.request, [PasswordResetIPThrottle, PasswordResetEmailThrottle])
         return super().form_valid(form)
 
 
-class InvitationAcceptView(TemplateView):
+class ProvingPasswordResetConfirmView(PasswordResetConfirmView):
+    """Setting a password through the mailed link also proves the address (see user_email_prove)."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        user_email_prove(user=form.user)
+        return response
+
+
+class InvitationAcceptView(ApplicationErrorsMixin, TemplateView):
     template_name = "registration/invitation.html"
+    #: Accepting with the wrong account is told on the invitation's page.
+    refusal_as_message = True
+
+    def error_url(self) -> str:
+        return f"{reverse('dashboard:invitation-accept')}?token={self.request.POST.get('token', '')}"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         token = self.request.GET.get("token", "")
-        return super().get_context_data(invitation=services.invitation_pending(token=token), token=token, **kwargs)
+        return super().get_context_data(invitation=invitation_pending(token=token), token=token, **kwargs)
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect(f"{reverse('dashboard:login')}?next={request.get_full_path()}")
-        try:
-            membership = services.invitation_accept(user=request.user, token=request.POST.get("token", ""))  # type: ignore[arg-type]
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return redirect(f"{reverse('dashboard:invitation-accept')}?token={request.POST.get('token', '')}")
+        membership = invitation_accept(user=request.user, token=request.POST.get("token", ""))
+        # Accepting may have proven the address and revoked the account's other sessions: keep this one.
+        update_session_auth_hash(request, request.user)
         _select_organization(request, membership.organization_id)
         messages.success(
             request, f"You joined {membership.organization.name} as {membership.get_role_display().lower()}."
@@ -141,7 +216,7 @@ class InvitationAcceptView(TemplateView):
         return redirect("dashboard:bot-list")
 
 
-class OrganizationSwitchView(LoginRequiredMixin, View):
+class OrganizationSwitchView(VerifiedEmailRequiredMixin, View):
     login_url = "/app/login/"
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -155,17 +230,13 @@ class OrganizationSwitchView(LoginRequiredMixin, View):
         return redirect("dashboard:bot-list")
 
 
-class OrganizationCreateView(LoginRequiredMixin, FormView):
+class OrganizationCreateView(VerifiedEmailRequiredMixin, ApplicationErrorsMixin, FormView):
     login_url = "/app/login/"
     template_name = "dashboard/organization_form.html"
     form_class = OrganizationForm
 
     def form_valid(self, form: OrganizationForm) -> HttpResponse:
-        try:
-            organization = services.organization_create(user=self.request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
-        except ValidationError as exc:
-            apply_errors(form, exc)
-            return self.form_invalid(form)
+        organization = organization_create(user=self.request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]  # LoginRequiredMixin: a User
         _select_organization(self.request, organization.id)
         messages.success(self.request, f"{organization.name} is ready.")
         return redirect("dashboard:bot-list")
@@ -180,52 +251,61 @@ class MemberListView(OrganizationMixin, TemplateView):
         kwargs.setdefault("rename_form", OrganizationForm(initial={"name": organization.name}))
         return super().get_context_data(
             members=selectors.membership_list(organization=organization),
-            invitations=[i for i in selectors.invitation_list(organization=organization) if i.status == "pending"],
+            invitations=[
+                i for i in selectors.invitation_list(organization=organization) if i.status in ("pending", "expired")
+            ],
+            # A link made by the last invitation or resend, shown once so the admin can share it.
+            invitation_link=self.request.session.pop(INVITATION_LINK_SESSION_KEY, None),
             roles=Role.choices,
             **kwargs,
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
         """Invite someone; errors are shown next to the form."""
-        form = InvitationForm(request.POST)
-        if form.is_valid():
-            try:
-                invitation, _token = services.invitation_create(actor=self.actor, **form.cleaned_data)
-            except (ValidationError, ApplicationError) as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, f"Invitation sent to {invitation.email}.")
-                return redirect("dashboard:member-list")
+        form = self.submitted_form = InvitationForm(request.POST)
+        if not form.is_valid():
+            return self.form_invalid(form)
+        invitation, token = invitation_create(actor=self.actor, **form.cleaned_data)
+        request.session[INVITATION_LINK_SESSION_KEY] = (invitation.email, invitation_link(token))
+        messages.success(request, f"Invitation sent to {invitation.email}.")
+        return redirect("dashboard:member-list")
+
+    def form_invalid(self, form: InvitationForm) -> HttpResponse:
         return self.render_to_response(self.get_context_data(invite_form=form), status=400)
 
 
-class MemberRoleView(OrganizationMixin, View):
+class _MemberListAction(OrganizationMixin, View):
+    """A button of the members page: what went wrong is told there."""
+
+    refusal_as_message = True
+
+    def error_url(self) -> str:
+        return reverse("dashboard:member-list")
+
+
+class MemberRoleView(_MemberListAction):
     def post(self, request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
-        selectors.membership_get(organization=self.actor.organization, membership_id=membership_id)
+        selectors.access_membership_by_id(self.actor, membership_id)
         form = RoleForm(request.POST)
         if not form.is_valid():
             messages.error(request, "Choose a valid role.")
             return redirect("dashboard:member-list")
-        try:
-            membership = services.membership_change_role(
-                actor=self.actor, membership_id=membership_id, role=form.cleaned_data["role"]
-            )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"{membership.user.email} is now {membership.get_role_display().lower()}.")
+        membership = membership_change_role(
+            actor=self.actor, membership_id=membership_id, role=form.cleaned_data["role"]
+        )
+        messages.success(request, f"{membership.user.email} is now {membership.get_role_display().lower()}.")
         return redirect("dashboard:member-list")
 
 
-class MemberRemoveView(OrganizationMixin, View):
+class MemberRemoveView(_MemberListAction):
     def post(self, request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
-        membership = selectors.membership_get(organization=self.actor.organization, membership_id=membership_id)
+        membership = selectors.access_membership_by_id(self.actor, membership_id)
         leaving = membership.user_id == request.user.pk
-        try:
-            services.membership_remove(actor=self.actor, membership_id=membership_id)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return redirect("dashboard:member-list")
+        revoked = membership_remove(actor=self.actor, membership_id=membership_id)
+        if revoked:
+            keys = "1 API key" if revoked == 1 else f"{revoked} API keys"
+            whose = "you" if leaving else "they"
+            messages.info(request, f"{keys} {whose} created {'was' if revoked == 1 else 'were'} revoked.")
         if leaving:
             request.session.pop(SESSION_ORGANIZATION_KEY, None)
             messages.success(request, f"You left {self.actor.organization.name}.")
@@ -234,30 +314,32 @@ class MemberRemoveView(OrganizationMixin, View):
         return redirect("dashboard:member-list")
 
 
-class InvitationRevokeView(OrganizationMixin, View):
+class InvitationResendView(_MemberListAction):
     def post(self, request: HttpRequest, invitation_id: uuid.UUID) -> HttpResponse:
-        invitation = selectors.invitation_get(organization=self.actor.organization, invitation_id=invitation_id)
-        try:
-            services.invitation_revoke(actor=self.actor, invitation_id=invitation.id)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"The invitation of {invitation.email} was revoked.")
+        invitation, token = invitation_resend(actor=self.actor, invitation_id=invitation_id)
+        request.session[INVITATION_LINK_SESSION_KEY] = (invitation.email, invitation_link(token))
+        messages.success(
+            request, f"A new invitation link was sent to {invitation.email}; the earlier one no longer works."
+        )
         return redirect("dashboard:member-list")
 
 
-class OrganizationRenameView(OrganizationMixin, View):
+class InvitationRevokeView(_MemberListAction):
+    def post(self, request: HttpRequest, invitation_id: uuid.UUID) -> HttpResponse:
+        invitation = selectors.access_invitation_by_id(self.actor, invitation_id)
+        invitation_revoke(actor=self.actor, invitation_id=invitation.id)
+        messages.success(request, f"The invitation of {invitation.email} was revoked.")
+        return redirect("dashboard:member-list")
+
+
+class OrganizationRenameView(_MemberListAction):
     def post(self, request: HttpRequest) -> HttpResponse:
         form = OrganizationForm(request.POST)
-        if form.is_valid():
-            try:
-                services.organization_update(actor=self.actor, name=form.cleaned_data["name"])
-            except (ValidationError, ApplicationError) as exc:
-                messages.error(request, exc.message if isinstance(exc, ApplicationError) else "; ".join(exc.messages))
-            else:
-                messages.success(request, "The organization was renamed.")
-        else:
+        if not form.is_valid():
             messages.error(request, "Enter a name of at most 120 characters.")
+            return redirect("dashboard:member-list")
+        organization_update(actor=self.actor, name=form.cleaned_data["name"])
+        messages.success(request, "The organization was renamed.")
         return redirect("dashboard:member-list")
 
 
@@ -269,29 +351,27 @@ class ApiKeyListView(OrganizationMixin, TemplateView):
         return super().get_context_data(keys=selectors.api_key_list(organization=self.actor.organization), **kwargs)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = ApiKeyForm(request.POST)
-        if form.is_valid():
-            try:
-                api_key, secret = services.api_key_create(actor=self.actor, name=form.cleaned_data["name"])
-            except (ValidationError, ApplicationError) as exc:
-                apply_errors(form, exc)
-            else:
-                # Rendered, not redirected: the secret must never be stored, even in the session.
-                return render(
-                    request,
-                    self.template_name,
-                    self.get_context_data(created=api_key, secret=secret, form=ApiKeyForm()),
-                )
+        form = self.submitted_form = ApiKeyForm(request.POST)
+        if not form.is_valid():
+            return self.form_invalid(form)
+        api_key, secret = api_key_create(actor=self.actor, name=form.cleaned_data["name"])
+        # Rendered, not redirected: the secret must never be stored, even in the session.
+        return render(
+            request, self.template_name, self.get_context_data(created=api_key, secret=secret, form=ApiKeyForm())
+        )
+
+    def form_invalid(self, form: ApiKeyForm) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class ApiKeyRevokeView(OrganizationMixin, View):
+    refusal_as_message = True
+
+    def error_url(self) -> str:
+        return reverse("dashboard:api-key-list")
+
     def post(self, request: HttpRequest, api_key_id: uuid.UUID) -> HttpResponse:
-        api_key = selectors.api_key_get(organization=self.actor.organization, api_key_id=api_key_id)
-        try:
-            services.api_key_revoke(actor=self.actor, api_key_id=api_key.id)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"The key “{api_key.name}” was revoked; requests using it now fail.")
+        api_key = selectors.access_api_key_by_id(self.actor, api_key_id)
+        api_key_revoke(actor=self.actor, api_key_id=api_key.id)
+        messages.success(request, f"The key “{api_key.name}” was revoked; requests using it now fail.")
         return redirect("dashboard:api-key-list")

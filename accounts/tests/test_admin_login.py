@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from http import HTTPStatus
 
 import pytest
@@ -36,11 +37,15 @@ def signed_in_to_admin(client: Client) -> bool:
 
 
 class TestAdminLoginGuard:
-    def test_wrong_admin_passwords_lock_the_account_everywhere(self, tenant_a):
+    def test_wrong_admin_passwords_lock_the_account_everywhere(self, tenant_a, settings):
+        settings.CHATSPHERE_LOGIN_FAILURES_BEFORE_DELAY = 1
         email = tenant_a.owner.email
         client = Client()
-        for _ in range(5):
+        # Each wrong guess after a wait doubles it: 1 s, 2 s, then 4 s, long enough for the checks
+        # below even on a loaded machine.
+        for wait in (1, 2, 0):
             assert admin_login(client, email, "wrong guess").status_code == HTTPStatus.OK
+            time.sleep(wait + 0.05)
 
         # the right password is refused at the admin while the account waits ...
         response = admin_login(client, email, PASSWORD)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import ApiKey, Invitation, Membership, Role
-from accounts.services import hash_secret
+from accounts.services.common import hash_secret
 from accounts.tests.factories import InvitationFactory, MembershipFactory, UserFactory
 from bots.models import Bot
 from bots.tests.factories import BotFactory
@@ -105,7 +105,8 @@ class TestMemberIsReadOnly:
     def test_member_can_leave(self, tenant_a):
         client = jwt_client(tenant_a.member)
         response = client.delete(member_url(tenant_a.organization, tenant_a.member))
-        assert response.status_code == HTTPStatus.NO_CONTENT
+        assert response.status_code == HTTPStatus.OK
+        assert response.json() == {"revoked_api_keys": 0}
         assert not Membership.objects.filter(user=tenant_a.member).exists()
 
 
@@ -140,7 +141,7 @@ class TestAdmin:
         }
 
         response = client.delete(member_url(organization, tenant_a.member))
-        assert response.status_code == HTTPStatus.NO_CONTENT
+        assert response.status_code == HTTPStatus.OK
         assert not Membership.objects.filter(user=tenant_a.member, organization=organization).exists()
 
     def test_admin_cannot_demote_an_owner(self, tenant_a):
@@ -213,7 +214,7 @@ class TestOwner:
         second = MembershipFactory(organization=organization, role=Role.OWNER)
         client = jwt_client(tenant_a.owner)
         response = client.delete(org_url(organization, f"members/{second.id}/"))
-        assert response.status_code == HTTPStatus.NO_CONTENT
+        assert response.status_code == HTTPStatus.OK
         assert_error(client.delete(member_url(organization, tenant_a.owner)), HTTPStatus.BAD_REQUEST, "last_owner")
 
 
@@ -432,6 +433,60 @@ class TestApiKeys:
     def test_wrong_key_is_refused(self, tenant_a, secret, header):
         self.create_key(tenant_a)
         body = assert_error(key_client(secret, header=header).get(BOTS), HTTPStatus.UNAUTHORIZED)
+        assert "API key" in body["detail"]
+
+    def test_removing_a_member_revokes_the_keys_they_created(self, tenant_a):
+        organization = tenant_a.organization
+        second_admin = MembershipFactory(organization=organization, role=Role.ADMIN).user
+        theirs = [self.create_key(tenant_a, "Billing sync"), self.create_key(tenant_a, "CRM import")]
+        kept = jwt_client(second_admin).post(org_url(organization, "api-keys/"), {"name": "Ops"}, format="json").json()
+
+        response = jwt_client(tenant_a.owner).delete(member_url(organization, tenant_a.admin))
+
+        assert response.status_code == HTTPStatus.OK
+        assert response.json() == {"revoked_api_keys": 2}
+        for key in theirs:
+            assert_error(key_client(key["key"]).get(BOTS), HTTPStatus.UNAUTHORIZED)
+        assert key_client(kept["key"]).get(BOTS).status_code == HTTPStatus.OK
+        listed = jwt_client(tenant_a.owner).get(org_url(organization, "api-keys/")).json()
+        assert {k["name"]: k["is_active"] for k in listed} == {"Billing sync": False, "CRM import": False, "Ops": True}
+
+    def test_keys_show_who_created_them(self, tenant_a):
+        created = self.create_key(tenant_a)
+        assert created["created_by"] == tenant_a.admin.email
+        listed = jwt_client(tenant_a.owner).get(org_url(tenant_a.organization, "api-keys/")).json()
+        assert listed[0]["created_by"] == tenant_a.admin.email
+
+    def test_a_key_never_exceeds_its_creators_current_role(self, tenant_a):
+        organization = tenant_a.organization
+        client = key_client(self.create_key(tenant_a)["key"])
+        assert client.post(BOTS, {"name": "Before"}, format="json").status_code == HTTPStatus.CREATED
+
+        owner = jwt_client(tenant_a.owner)
+        response = owner.patch(member_url(organization, tenant_a.admin), {"role": "member"}, format="json")
+        assert response.status_code == HTTPStatus.OK
+
+        # The creator is now a member: the key reads, and writes nothing.
+        assert client.get(BOTS).status_code == HTTPStatus.OK
+        assert_error(client.post(BOTS, {"name": "After"}, format="json"), HTTPStatus.FORBIDDEN, "permission_denied")
+        assert not Bot.objects.filter(name="After").exists()
+
+        owner.patch(member_url(organization, tenant_a.admin), {"role": "admin"}, format="json")
+        assert client.post(BOTS, {"name": "Again"}, format="json").status_code == HTTPStatus.CREATED
+
+    @pytest.mark.parametrize("gone", ["deleted", "deactivated", "no longer a member"])
+    def test_a_key_whose_creator_is_gone_is_refused(self, tenant_a, gone):
+        client = key_client(self.create_key(tenant_a)["key"])
+        assert client.get(BOTS).status_code == HTTPStatus.OK
+        if gone == "deleted":
+            tenant_a.admin.delete()
+        elif gone == "deactivated":
+            tenant_a.admin.is_active = False
+            tenant_a.admin.save(update_fields=["is_active"])
+        else:
+            membership_of(tenant_a.admin, tenant_a.organization).delete()
+
+        body = assert_error(client.get(BOTS), HTTPStatus.UNAUTHORIZED)
         assert "API key" in body["detail"]
 
     def test_key_cannot_manage_people_or_keys(self, tenant_a):
