@@ -30,7 +30,16 @@ class BotAdmin(TenantAdmin):
     list_filter = ["organization", "is_active", "model"]
     search_fields = ["name", "description"]
     list_select_related = ["organization"]
-    readonly_fields = ["public_key", "embedder", "embedding_dimension", "created_at", "updated_at"]
+    # The identity secret itself never: only whether there is one and since when.
+    readonly_fields = [
+        "public_key",
+        "identity_verification",
+        "identity_secret_rotated_at",
+        "embedder",
+        "embedding_dimension",
+        "created_at",
+        "updated_at",
+    ]
     actions = ["rotate_public_keys"]
     fieldsets = (
         (None, {"fields": ("organization", "name", "description", "is_active")}),
@@ -53,12 +62,15 @@ class BotAdmin(TenantAdmin):
             {
                 "fields": (
                     "public_key",
+                    "identity_verification",
+                    "identity_secret_rotated_at",
                     "widget_title",
                     "welcome_message",
                     "suggested_questions",
                     "allowed_origins",
                     "primary_color",
                     "position",
+                    "theme",
                 )
             },
         ),

@@ -7,7 +7,7 @@ from accounts.tests.factories import OrganizationFactory
 from bots.models import Bot
 
 
-class BotFactory(DjangoModelFactory):
+class BotFactory(DjangoModelFactory[Bot]):
     class Meta:
         model = Bot
 

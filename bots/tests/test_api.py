@@ -11,6 +11,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from bots.models import DEFAULT_FALLBACK_MESSAGE, DEFAULT_SYSTEM_PROMPT, Bot
+from bots.templates_catalog import TEMPLATES
 from bots.tests.factories import BotFactory
 from conftest import jwt_client
 
@@ -37,6 +38,7 @@ class TestCrud:
         assert body["suggested_questions"] == []
         assert body["primary_color"] == "#2563EB"
         assert body["position"] == "right"
+        assert body["theme"] == "auto"
         assert body["is_active"] is True
         assert body["public_key"].startswith("pk_")
         bot = Bot.objects.get(id=body["id"])
@@ -49,6 +51,25 @@ class TestCrud:
         assert response.json()["model"] == "gemini-test-default"
         chosen = jwt_client(tenant_a.admin).post(BOTS, {"name": "Chosen", "model": "gemini-other"}, format="json")
         assert chosen.json()["model"] == "gemini-other"
+
+    def test_create_from_a_template(self, tenant_a):
+        payload = {"name": "Docs helper", "template": "docs", "welcome_message": "Ask about the manual."}
+        response = jwt_client(tenant_a.admin).post(BOTS, payload, format="json")
+        assert response.status_code == HTTPStatus.CREATED, response.content
+        body = response.json()
+        template = TEMPLATES["docs"]
+        assert (body["system_prompt"], body["suggested_questions"], body["top_k"]) == (
+            template.system_prompt,
+            template.suggested_questions,
+            template.top_k,
+        )
+        assert body["welcome_message"] == "Ask about the manual."  # what is given wins over the template
+
+    def test_an_unknown_template_is_refused(self, tenant_a):
+        response = jwt_client(tenant_a.admin).post(BOTS, {"name": "Odd", "template": "legal"}, format="json")
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+        assert "template" in response.json()["errors"]
+        assert not Bot.objects.exists()
 
     def test_create_with_settings(self, tenant_a):
         payload = {
@@ -65,6 +86,7 @@ class TestCrud:
             "widget_title": "Shop",
             "primary_color": "#aabbcc",
             "position": "left",
+            "theme": "dark",
             "is_active": False,
         }
         response = jwt_client(tenant_a.owner).post(BOTS, payload, format="json")
@@ -76,6 +98,7 @@ class TestCrud:
         assert body["temperature"] == 0.7
         assert body["top_k"] == 8
         assert body["position"] == "left"
+        assert body["theme"] == "dark"
         assert body["is_active"] is False
 
     def test_read(self, tenant_a):
