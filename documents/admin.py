@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -9,10 +9,10 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from accounts.admin import _copy_fields
-from accounts.admin_base import TenantAdmin, admin_actor
+from accounts.admin_base import TenantAdmin, admin_actor, organization_ids
 from chatsphere.errors import ApplicationError
 from documents import services
-from documents.models import Document, DocumentStatus
+from documents.models import Document, DocumentStatus, IngestionRun
 
 
 class DocumentAddForm(forms.ModelForm):
@@ -34,7 +34,8 @@ class DocumentAddForm(forms.ModelForm):
         fields = ["bot", "title"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         given = [name for name in ("upload", "text", "page_url") if cleaned.get(name)]
         if len(given) != 1:
             raise ValidationError("Give exactly one of a file, a text or a web page address.")
@@ -62,6 +63,39 @@ class DocumentAddForm(forms.ModelForm):
         return cleaned
 
 
+class IngestionRunInline(admin.TabularInline):
+    """The document's ingestion history, read only (the pipeline writes it)."""
+
+    model = IngestionRun
+    extra = 0
+    can_delete = False
+    ordering = ["-started_at"]
+    fields = readonly_fields = (
+        "attempt",
+        "outcome",
+        "stage",
+        "queued_at",
+        "started_at",
+        "finished_at",
+        "chunk_count",
+        "worker",
+        "error",
+    )
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Whoever may see the document sees its runs: the inline is only shown on the document's
+        # page, which answers 404 to other organizations.
+        if request.user.is_superuser:
+            return True
+        return obj.organization_id in organization_ids(request) if obj is not None else bool(organization_ids(request))
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Document)
 class DocumentAdmin(TenantAdmin):
     list_display = ["title", "bot", "source", "status", "stage", "progress", "chunk_count", "created_at"]
@@ -74,7 +108,7 @@ class DocumentAdmin(TenantAdmin):
         "bot",
         "source",
         "url",
-        "file",
+        "stored_file",
         "sha256",
         "content_type",
         "size_bytes",
@@ -89,31 +123,44 @@ class DocumentAdmin(TenantAdmin):
         "embedder",
         "embedding_dimension",
         "indexed_at",
+        "created_by",
         "created_at",
         "updated_at",
     ]
 
+    @admin.display(description="File")
+    def stored_file(self, obj: Document) -> str:
+        # The name alone: uploads are private, never served by a link (docs/deploy.md, "Shared state").
+        return obj.file.name or "–"
+
+    def get_inlines(self, request: HttpRequest, obj: Document | None = None) -> list[type[admin.TabularInline]]:  # type: ignore[override]  # a list of inline classes is a valid answer
+        return [IngestionRunInline] if obj is not None else []
+
     def get_readonly_fields(self, request: HttpRequest, obj: Document | None = None) -> list[str]:
         return self.readonly_fields if obj is not None else []
 
-    def get_fields(self, request: HttpRequest, obj: Document | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Document | None = None) -> list[str]:  # type: ignore[override]  # a list[str] is a valid answer; the stub's union of lists rejects it (invariance)
         if obj is None:
             return ["bot", "title", "upload", "text", "page_url"]
         return ["title", *self.readonly_fields]
 
-    def get_form(self, request: HttpRequest, obj: Document | None = None, **kwargs: Any) -> type[forms.ModelForm]:
+    def get_form(
+        self, request: HttpRequest, obj: Document | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         if obj is not None:
-            return super().get_form(request, obj, **kwargs)
+            return super().get_form(request, obj, change, **kwargs)
         kwargs["form"] = DocumentAddForm
         kwargs["fields"] = None
-        form_class = super().get_form(request, obj, **kwargs)
+        form_class = super().get_form(request, obj, change, **kwargs)
         return type("DocumentAddFormForRequest", (form_class,), {"request": request})
 
     def save_model(self, request: HttpRequest, obj: Document, form: forms.ModelForm, change: bool) -> None:
         if change:
             obj.save(update_fields=["title", "updated_at"])
             return
-        _copy_fields(obj, form.created)
+        created = cast(DocumentAddForm, form).created
+        assert created is not None  # clean() made it, or the form would not be valid
+        _copy_fields(obj, created)
 
     def delete_model(self, request: HttpRequest, obj: Document) -> None:
         services.document_delete(actor=admin_actor(request, obj.organization), document=obj)

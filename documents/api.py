@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, cast
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Role
 from accounts.tenancy import require_role
+from chatsphere.api.pagination import CreatedCursorPagination, NumberedPagination
+from chatsphere.api.schema import error_responses
 from chatsphere.api.views import TenantAPIView, register_url_object
 from documents import selectors, services
-from documents.models import Document, DocumentStatus
+from documents.models import Document, DocumentStatus, DocumentText, IngestionRun
 
 register_url_object(
     "document_id",
-    lambda organization, value: selectors.document_get(organization=organization, document_id=value),
+    selectors.access_document_by_id,
 )
 
 
@@ -49,6 +52,45 @@ class DocumentOutput(serializers.ModelSerializer):
         ]
 
 
+class IngestionRunOutput(serializers.ModelSerializer):
+    duration_seconds = serializers.FloatField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = IngestionRun
+        fields = [
+            "id",
+            "attempt",
+            "outcome",
+            "stage",
+            "error",
+            "chunk_count",
+            "worker",
+            "queued_at",
+            "started_at",
+            "finished_at",
+            "duration_seconds",
+        ]
+
+
+class DocumentDetailOutput(DocumentOutput):
+    """A document with its ingestion history, newest run first (the last `HISTORY_RUNS`)."""
+
+    history = serializers.SerializerMethodField()
+
+    class Meta(DocumentOutput.Meta):
+        fields = [*DocumentOutput.Meta.fields, "history"]
+
+    @extend_schema_field(IngestionRunOutput(many=True))
+    def get_history(self, document: Document) -> list[dict[str, Any]]:
+        return cast(list[dict[str, Any]], IngestionRunOutput(self.context["history"], many=True).data)
+
+
+class DocumentTextOutput(serializers.ModelSerializer):
+    class Meta:
+        model = DocumentText
+        fields = ["number", "page", "heading", "text"]
+
+
 class DocumentInput(serializers.Serializer):
     """One of `file` (multipart), `text` (with an optional title) or `url`."""
 
@@ -71,10 +113,11 @@ class DocumentListQuery(serializers.Serializer):
 
 
 class BotDocumentListApi(TenantAPIView):
+    pagination_class = CreatedCursorPagination
+
     @extend_schema(
         parameters=[
-            OpenApiParameter("status", enum=DocumentStatus.values, required=False),
-            OpenApiParameter("page_size", int, required=False),
+            OpenApiParameter("status", enum=DocumentStatus.values, required=False, description="Only these"),
         ],
         responses=DocumentOutput(many=True),
         summary="Documents of a bot, newest first",
@@ -91,7 +134,14 @@ class BotDocumentListApi(TenantAPIView):
 
     @extend_schema(
         request={"multipart/form-data": DocumentInput, "application/json": DocumentInput},
-        responses={202: DocumentOutput},
+        responses={
+            202: DocumentOutput,
+            **error_responses(
+                409,
+                description="The bot already has this content (`duplicate_document`), or the bot or its "
+                "organization is at a knowledge quota (`knowledge_quota_exceeded`).",
+            ),
+        },
         summary="Add a file, a text or a web page to a bot's knowledge (processed in the background)",
     )
     def post(self, request: Request, bot_id: uuid.UUID) -> Response:
@@ -112,10 +162,18 @@ class BotDocumentListApi(TenantAPIView):
         return Response(DocumentOutput(document).data, status=status.HTTP_202_ACCEPTED)
 
 
+#: Runs of a document's history in its detail.
+HISTORY_RUNS = 20
+
+
 class DocumentDetailApi(TenantAPIView):
-    @extend_schema(responses=DocumentOutput, summary="A document with its processing status")
+    @extend_schema(
+        responses=DocumentDetailOutput, summary="A document with its processing status and ingestion history"
+    )
     def get(self, request: Request, document_id: uuid.UUID) -> Response:
-        return Response(DocumentOutput(self.url_objects["document_id"]).data)
+        document = self.url_objects["document_id"]
+        history = list(selectors.document_runs(document=document)[:HISTORY_RUNS])
+        return Response(DocumentDetailOutput(document, context={"history": history}).data)
 
     @extend_schema(responses={204: None}, summary="Delete a document, its passages and its vectors")
     def delete(self, request: Request, document_id: uuid.UUID) -> Response:
@@ -124,7 +182,36 @@ class DocumentDetailApi(TenantAPIView):
 
 
 class DocumentReingestApi(TenantAPIView):
-    @extend_schema(request=None, responses={202: DocumentOutput}, summary="Process a document again")
+    @extend_schema(
+        request=None,
+        responses={202: DocumentOutput, **error_responses(409, description="The document is being processed.")},
+        summary="Process a document again",
+    )
     def post(self, request: Request, document_id: uuid.UUID) -> Response:
         document = services.document_reingest(actor=self.actor, document=self.url_objects["document_id"])
         return Response(DocumentOutput(document).data, status=status.HTTP_202_ACCEPTED)
+
+
+class DocumentTextQuery(serializers.Serializer):
+    pdf_page = serializers.IntegerField(required=False, min_value=1, max_value=1_000_000)
+
+
+class DocumentTextApi(TenantAPIView):
+    pagination_class = NumberedPagination
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "pdf_page", int, required=False, description="Only the text of this page of a PDF (one part or more)"
+            ),
+        ],
+        responses=DocumentTextOutput(many=True),
+        summary="The text extracted from a document, part by part (a PDF page by page)",
+    )
+    def get(self, request: Request, document_id: uuid.UUID) -> Response:
+        query = DocumentTextQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        parts = selectors.document_text_parts(
+            document=self.url_objects["document_id"], page=query.validated_data.get("pdf_page")
+        )
+        return self.paginated_response(parts, DocumentTextOutput)

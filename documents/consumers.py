@@ -7,6 +7,12 @@ page_count}}` for every change of that bot's documents (see `documents.progress`
 Changes made between the page's rendering and the socket's opening are not lost: the page sends
 `{"type": "sync", "ids": [...]}` with the documents it shows as unfinished and gets their current
 state back.
+
+A member who loses access (removed, logged out everywhere, new password, organization deleted)
+is closed with code 4403 as soon as the service that withdrew it commits; and before forwarding
+any event the socket re-checks access if its last check is older than
+`CHATSPHERE_SOCKET_ACCESS_RECHECK_SECONDS`, so no further title reaches them even if that notice
+is lost.
 """
 
 from __future__ import annotations
@@ -17,9 +23,12 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from accounts.models import Membership
-from bots.models import Bot
-from chat.origins import origin_allowed
+from accounts.selectors import member_still_admitted
+from bots.origins import origin_allowed
+from bots.selectors import access_bot_by_id_for_member
+from chatsphere import log_context, shutdown
+from chatsphere.errors import NotFound
+from chatsphere.sockets import CLOSE_ACCESS_REVOKED, AccessClock, member_group
 from documents.models import Document
 from documents.progress import documents_group, progress_payload
 
@@ -28,8 +37,9 @@ MAX_SYNC_IDS = 200
 
 
 class DocumentProgressConsumer(AsyncJsonWebsocketConsumer):
-    group: str | None = None
     bot_id: str = ""
+    joined: tuple[str, ...] = ()
+    closed: bool = False
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -37,33 +47,59 @@ class DocumentProgressConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated or not user.is_active or not origin_allowed(self.scope, []):
             await self.close()
             return
-        organization_id = await database_sync_to_async(self._member_bot_organization)(
-            user.pk, self.scope["url_route"]["kwargs"]["bot_id"]
-        )
-        if organization_id is None:
+        try:
+            bot = await database_sync_to_async(access_bot_by_id_for_member)(
+                user_id=user.pk, bot_id=self.scope["url_route"]["kwargs"]["bot_id"]
+            )
+        except NotFound:
             await self.close()
             return
-        self.bot_id = str(self.scope["url_route"]["kwargs"]["bot_id"])
-        self.organization_id = organization_id
-        self.group = documents_group(organization_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.bot_id = str(bot.id)
+        organization_id = self.organization_id = bot.organization_id
+        self.user_id: uuid.UUID = user.pk
+        # Checked again later: a new password or "log out everywhere" changes it.
+        self.session_auth_hash = user.get_session_auth_hash()
+        self.access = AccessClock()
+        self.joined = (documents_group(organization_id), member_group(organization_id, user.pk))
+        for group in self.joined:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        shutdown.register(self, kind="progress")
+        log_context.start(request=log_context.new_request_id(), organization=organization_id, bot=bot.id)
 
-    @staticmethod
-    def _member_bot_organization(user_id: uuid.UUID, bot_id: uuid.UUID) -> uuid.UUID | None:
-        organizations = Membership.objects.filter(user_id=user_id).values("organization_id")
-        return (
-            Bot.objects.filter(id=bot_id, organization_id__in=organizations)
-            .values_list("organization_id", flat=True)
-            .first()
-        )
+    async def drain(self, *, force: bool) -> None:
+        """The server is stopping; the page reconnects to another process and catches up."""
+        await self.close(code=shutdown.SOCKET_SERVER_RESTARTING)
 
     async def disconnect(self, code: int) -> None:
-        if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        shutdown.unregister(self)
+        for group in self.joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def admitted(self, *, fresh: bool = False) -> bool:
+        """Whether the member still has access (re-read when `fresh` or the last check is old);
+        closes the socket, once, when not."""
+        if self.closed:
+            return False
+        if not fresh and not self.access.due():
+            return True
+        still = await database_sync_to_async(member_still_admitted)(
+            user_id=self.user_id, organization_id=self.organization_id, session_auth_hash=self.session_auth_hash
+        )
+        if still:
+            self.access.confirmed()
+            return True
+        self.closed = True
+        await self.close(code=CLOSE_ACCESS_REVOKED)
+        return False
+
+    async def member_changed(self, event: dict[str, Any]) -> None:
+        await self.admitted(fresh=True)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         """Only `sync` is understood; anything else is ignored."""
+        if not await self.admitted():
+            return
         if not isinstance(content, dict) or content.get("type") != "sync" or not isinstance(content.get("ids"), list):
             return
         ids = []
@@ -79,7 +115,8 @@ class DocumentProgressConsumer(AsyncJsonWebsocketConsumer):
         documents = Document.objects.filter(organization_id=self.organization_id, bot_id=self.bot_id, id__in=ids)
         return [progress_payload(document) for document in documents] if ids else []
 
-    async def decode_json(self, text_data: str) -> Any:
+    @classmethod
+    async def decode_json(cls, text_data: str) -> Any:
         try:
             return await super().decode_json(text_data)
         except ValueError:
@@ -87,5 +124,5 @@ class DocumentProgressConsumer(AsyncJsonWebsocketConsumer):
 
     async def document_progress(self, event: dict[str, Any]) -> None:
         document = event.get("document") or {}
-        if document.get("bot_id") == self.bot_id:
+        if document.get("bot_id") == self.bot_id and await self.admitted():
             await self.send_json({"type": "document", "document": document})

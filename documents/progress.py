@@ -46,7 +46,7 @@ def _worth_sending(document: Document) -> bool:
         _last_sent.pop(key, None)  # final states always go out
         return True
     same_stage = previous is not None and previous[:2] == (document.status, document.stage)
-    if same_stage and now - previous[2] < MIN_INTERVAL_SECONDS:
+    if same_stage and previous is not None and now - previous[2] < MIN_INTERVAL_SECONDS:
         return False
     _last_sent[key] = (document.status, document.stage, now)
     return True

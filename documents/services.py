@@ -8,19 +8,26 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import uuid
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from accounts.models import Role
 from accounts.tenancy import Actor, require_role
+from audit.models import AuditAction
+from audit.services import audit_record
 from bots.models import Bot
 from chatsphere.errors import ApplicationError, Conflict, PayloadTooLarge
+from documents import eager, file_store, queueing, selectors
+from documents.file_names import document_file_name
 from documents.ingestion import UnsupportedFileType, detect_type, is_encrypted_pdf
-from documents.models import Document, DocumentSource, DocumentStage, DocumentStatus
+from documents.models import Document, DocumentSource, DocumentStage, DocumentStatus, WebsiteSource
+from documents.quotas import check_room_for_document
+from documents.tasks import delete_document_file, delete_document_vectors, ingest_document
 
 MAX_TITLE_LENGTH = 255
 
@@ -44,10 +51,46 @@ def _refuse_duplicate(*, bot: Bot, sha256: str) -> None:
 
 
 def _enqueue(document: Document) -> None:
-    from documents.tasks import ingest_document
-
     document_id, organization_id = str(document.id), str(document.organization_id)
-    transaction.on_commit(lambda: ingest_document.delay(document_id=document_id, organization_id=organization_id))
+
+    def enqueue() -> None:
+        if eager.runs_after_response():
+            # The embedded default: the page answers at once, the row turns Ready live.
+            eager.run_after_response(
+                lambda: ingest_document.delay(document_id=document_id, organization_id=organization_id)
+            )
+        else:
+            queueing.send_ingestion(document_id=document_id, organization_id=organization_id)
+
+    transaction.on_commit(enqueue)
+
+
+def _create_with_file(document: Document, *, filename: str, data: bytes, field: str) -> Document:
+    """Store the file, then save the row: both or neither. The file is stored before the bot is
+    locked, so a slow storage never holds up the bot's other uploads."""
+    bot = document.bot
+    _refuse_duplicate(bot=bot, sha256=document.sha256)  # most duplicates never reach the storage
+    stored_name = file_store.save(document, document_file_name(document.id, filename), data)
+    committed = False
+
+    def mark_committed() -> None:
+        nonlocal committed
+        committed = True
+
+    try:
+        with transaction.atomic():
+            Bot.objects.select_for_update().filter(pk=bot.pk).first()  # serialise duplicate checks per bot
+            _refuse_duplicate(bot=bot, sha256=document.sha256)
+            check_room_for_document(organization_id=document.organization_id, bot_id=bot.id, field=field)
+            transaction.on_commit(mark_committed)  # before the enqueueing, which may raise after the commit
+            document.save()
+            _enqueue(document)
+    except BaseException:
+        if not committed:
+            # No row, so no file: a file nothing points to would never be deleted.
+            queueing.send_or_run_here(delete_document_file, name=stored_name)
+        raise
+    return document
 
 
 def _clean_title(title: str, *, fallback: str) -> str:
@@ -74,27 +117,21 @@ def document_create_from_file(*, actor: Actor, bot: Bot, uploaded_file: Uploaded
         kind = detect_type(data, filename)
     except UnsupportedFileType as exc:
         raise ApplicationError(str(exc), code="unsupported_file", errors={"file": [str(exc)]}) from exc
-    if kind == "pdf" and is_encrypted_pdf(data):
+    # Checked in the extraction server, sharing the ingestion's memory cap (and so its child).
+    if kind == "pdf" and is_encrypted_pdf(data, memory_mb=settings.CHATSPHERE_EXTRACTION_MEMORY_MB):
         message = "This PDF is password-protected. Remove the password and upload it again."
         raise ApplicationError(message, code="encrypted_pdf", errors={"file": [message]})
-    sha256 = hashlib.sha256(data).hexdigest()
-
-    with transaction.atomic():
-        Bot.objects.select_for_update().filter(pk=bot.pk).first()  # serialise duplicate checks per bot
-        _refuse_duplicate(bot=bot, sha256=sha256)
-        document = Document(
-            organization=actor.organization,
-            bot=bot,
-            source=DocumentSource.FILE,
-            title=_clean_title(title, fallback=filename),
-            sha256=sha256,
-            content_type=str(kind),
-            size_bytes=len(data),
-        )
-        document.file.save(filename, ContentFile(data), save=False)
-        document.save()
-        _enqueue(document)
-    return document
+    document = Document(
+        organization=actor.organization,
+        bot=bot,
+        created_by=actor.user,
+        source=DocumentSource.FILE,
+        title=_clean_title(title, fallback=filename),
+        sha256=hashlib.sha256(data).hexdigest(),
+        content_type=str(kind),
+        size_bytes=len(data),
+    )
+    return _create_with_file(document, filename=filename, data=data, field="file")
 
 
 def document_create_from_text(*, actor: Actor, bot: Bot, title: str, text: str) -> Document:
@@ -106,23 +143,17 @@ def document_create_from_text(*, actor: Actor, bot: Bot, title: str, text: str) 
         message = f"Pasted text is limited to {settings.CHATSPHERE_MAX_TEXT_CHARS:,} characters."
         raise PayloadTooLarge(message, code="text_too_long", errors={"text": [message]})
     data = text.encode("utf-8")
-    sha256 = hashlib.sha256(data).hexdigest()
-    with transaction.atomic():
-        Bot.objects.select_for_update().filter(pk=bot.pk).first()
-        _refuse_duplicate(bot=bot, sha256=sha256)
-        document = Document(
-            organization=actor.organization,
-            bot=bot,
-            source=DocumentSource.TEXT,
-            title=_clean_title(title, fallback=text.split("\n", 1)[0][:80] or "Pasted text"),
-            sha256=sha256,
-            content_type="text",
-            size_bytes=len(data),
-        )
-        document.file.save("pasted.txt", ContentFile(data), save=False)
-        document.save()
-        _enqueue(document)
-    return document
+    document = Document(
+        organization=actor.organization,
+        bot=bot,
+        created_by=actor.user,
+        source=DocumentSource.TEXT,
+        title=_clean_title(title, fallback=text.split("\n", 1)[0][:80] or "Pasted text"),
+        sha256=hashlib.sha256(data).hexdigest(),
+        content_type="text",
+        size_bytes=len(data),
+    )
+    return _create_with_file(document, filename="pasted.txt", data=data, field="text")
 
 
 def validate_public_url(url: str) -> str:
@@ -161,9 +192,11 @@ def document_create_from_url(*, actor: Actor, bot: Bot, url: str, title: str = "
                 code="duplicate_document",
                 extra={"document_id": str(existing.id)},
             )
+        check_room_for_document(organization_id=actor.organization.id, bot_id=bot.id, field="url")
         document = Document.objects.create(
             organization=actor.organization,
             bot=bot,
+            created_by=actor.user,
             source=DocumentSource.URL,
             title=_clean_title(title, fallback=url),
             url=url,
@@ -171,6 +204,60 @@ def document_create_from_url(*, actor: Actor, bot: Bot, url: str, title: str = "
         )
         _enqueue(document)
     return document
+
+
+def document_create_from_page(*, actor: Actor, website: WebsiteSource, url: str, data: bytes, kind: str) -> Document:
+    """A crawled page of a website source, kept as fetched: ingestion reads this snapshot instead
+    of fetching the page again. Quotas and duplicate content are checked as for uploads."""
+    require_role(actor, Role.ADMIN, action="add documents")
+    document = Document(
+        organization=actor.organization,
+        bot=website.bot,
+        created_by=actor.user,
+        source=DocumentSource.URL,
+        title=_clean_title(url, fallback=url),  # the page's own title replaces it once it is read
+        url=url,
+        website=website,
+        sha256=hashlib.sha256(data).hexdigest(),
+        content_type=kind,
+        size_bytes=len(data),
+    )
+    return _create_with_file(
+        document, filename="page.html" if kind == "html" else f"page.{kind}", data=data, field="url"
+    )
+
+
+def document_replace_page(*, actor: Actor, document: Document, data: bytes, kind: str) -> Document:
+    """A crawled page whose content changed: keep the new snapshot and ingest it again (its old
+    passages stay searchable until the new ones replace them)."""
+    require_role(actor, Role.ADMIN, action="re-ingest documents")
+    old_name = document.file.name
+    stored_name = file_store.save(document, document_file_name(document.id, "page.html"), data)
+    try:
+        with transaction.atomic():
+            locked = Document.objects.select_for_update().get(pk=document.pk)
+            if locked.status == DocumentStatus.PROCESSING:
+                raise Conflict("This page is being processed right now; the next crawl compares it again.")
+            locked.file.name = stored_name
+            locked.sha256 = hashlib.sha256(data).hexdigest()
+            locked.content_type = kind
+            locked.size_bytes = len(data)
+            locked.title = _clean_title(locked.url, fallback=locked.url)
+            locked.status, locked.stage, locked.progress = DocumentStatus.PENDING, DocumentStage.QUEUED, 0
+            locked.error, locked.attempts, locked.heartbeat_at = "", 0, None
+            locked.save(
+                update_fields=[
+                    *("file", "sha256", "content_type", "size_bytes", "title", "status", "stage", "progress"),
+                    *("error", "attempts", "heartbeat_at", "updated_at"),
+                ]
+            )
+            _enqueue(locked)
+    except BaseException:
+        queueing.send_or_run_here(delete_document_file, name=stored_name)
+        raise
+    if old_name and old_name != stored_name:
+        transaction.on_commit(lambda: queueing.send_or_run_here(delete_document_file, name=old_name))
+    return locked
 
 
 @transaction.atomic
@@ -187,24 +274,73 @@ def document_reingest(*, actor: Actor, document: Document) -> Document:
     locked.heartbeat_at = None
     locked.save(update_fields=["status", "stage", "progress", "error", "attempts", "heartbeat_at", "updated_at"])
     _enqueue(locked)
+    audit_record(actor=actor, action=AuditAction.DOCUMENT_REINGEST, target=locked, changes={"bot": str(locked.bot_id)})
     return locked
 
 
 def document_delete(*, actor: Actor, document: Document) -> None:
-    """Delete the document, its chunks, its file and its vectors (nothing stays searchable)."""
+    """Delete the document, its chunks, its file and its vectors (nothing stays searchable or stored)."""
     require_role(actor, Role.ADMIN, action="delete documents")
     bot_id, document_id = document.bot_id, document.id
-    file_name = document.file.name if document.file else ""
-    storage = document.file.storage if document.file else None
     with transaction.atomic():
-        document.delete()
+        audit_record(actor=actor, action=AuditAction.DOCUMENT_DELETE, target=document, changes={"bot": str(bot_id)})
+        document.delete()  # its file goes after commit (documents.cascade), with a bot's or an organization's too
 
         def cleanup() -> None:
-            from documents.tasks import delete_document_vectors
-
             # A task, so a vector store that is briefly down is retried rather than left with orphans.
-            delete_document_vectors.delay(bot_id=str(bot_id), document_id=str(document_id))
-            if storage is not None and file_name:
-                storage.delete(file_name)
+            queueing.send_or_run_here(delete_document_vectors, bot_id=str(bot_id), document_id=str(document_id))
 
         transaction.on_commit(cleanup)
+
+
+#: The most documents one bulk action takes (a page of the Knowledge list holds 50).
+BULK_LIMIT = 100
+
+
+@dataclass(slots=True)
+class BulkOutcome:
+    """What a bulk action did: the titles it acted on, those it left (with why), and how many of
+    the ids given were not the bot's documents (deleted meanwhile, or never its own)."""
+
+    done: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    missing: int = 0
+
+
+def _bulk_documents(*, actor: Actor, bot: Bot, document_ids: list[uuid.UUID]) -> tuple[list[Document], int]:
+    unique = list(dict.fromkeys(document_ids))
+    if not unique:
+        raise ApplicationError("Select at least one document.", errors={"documents": ["Select at least one document."]})
+    if len(unique) > BULK_LIMIT:
+        message = f"Select at most {BULK_LIMIT} documents at a time."
+        raise ApplicationError(message, errors={"documents": [message]})
+    documents = list(selectors.documents_by_ids(organization=actor.organization, bot=bot, ids=unique))
+    return documents, len(unique) - len(documents)
+
+
+def document_bulk_delete(*, actor: Actor, bot: Bot, document_ids: list[uuid.UUID]) -> BulkOutcome:
+    """Delete the selected documents of one bot, all or none; their vectors go after commit."""
+    require_role(actor, Role.ADMIN, action="delete documents")
+    documents, missing = _bulk_documents(actor=actor, bot=bot, document_ids=document_ids)
+    outcome = BulkOutcome(missing=missing)
+    with transaction.atomic():
+        for document in documents:
+            document_delete(actor=actor, document=document)
+            outcome.done.append(document.title)
+    return outcome
+
+
+def document_bulk_reingest(*, actor: Actor, bot: Bot, document_ids: list[uuid.UUID]) -> BulkOutcome:
+    """Queue the selected documents of one bot again; one being processed right now is skipped."""
+    require_role(actor, Role.ADMIN, action="re-ingest documents")
+    documents, missing = _bulk_documents(actor=actor, bot=bot, document_ids=document_ids)
+    outcome = BulkOutcome(missing=missing)
+    with transaction.atomic():
+        for document in documents:
+            try:
+                document_reingest(actor=actor, document=document)
+            except Conflict:
+                outcome.skipped.append((document.title, "being processed right now"))
+            else:
+                outcome.done.append(document.title)
+    return outcome

@@ -1,29 +1,25 @@
-"""Celery tasks of knowledge ingestion. They take ids, re-check the organization, and call services.
+"""Celery tasks of knowledge ingestion. Each takes ids and calls one service (`documents.pipeline`
+or `documents.upkeep`), then enqueues what the service says should run next; retries live here.
 
 Worker loss is expected: tasks are acknowledged late and rejected when their worker dies, so the
 broker redelivers them; the pipeline's claim makes a second delivery harmless, its attempt
 counter stops a file that kills workers from looping, and the sweeper re-queues documents whose
-worker vanished.
+run died — every few seconds on beat's schedule, and at once when a worker (re)starts.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-from datetime import timedelta
+from typing import NoReturn
 
-from celery import shared_task
+from celery import Task, shared_task
+from celery.signals import worker_ready
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 
-from bots.models import Bot
-from chatsphere.ai.providers import get_embedder, get_vector_store
 from chatsphere.ai.types import ProviderError
-from documents import pipeline
-from documents.lexical import lexical_index
-from documents.models import Chunk, Document, DocumentStage, DocumentStatus
-from documents.namespaces import bot_namespace
+from chatsphere.errors import ServiceUnavailable
+from documents import file_store, pipeline, upkeep
 
 logger = logging.getLogger(__name__)
 
@@ -44,91 +40,117 @@ def backoff_seconds(retries: int) -> float:
     soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
     time_limit=settings.CELERY_TASK_TIME_LIMIT,
 )
-def ingest_document(self, *, document_id: str, organization_id: str) -> str:
+def ingest_document(self: Task, *, document_id: str, organization_id: str) -> str:
     try:
         outcome = pipeline.ingest(
             document_id=document_id,
             organization_id=organization_id,
             final_attempt=self.request.retries >= INGEST_MAX_RETRIES,
+            # Run eagerly (no broker), a deferred run could only be re-run at once, in a loop.
+            fair=not self.request.is_eager,
         )
     except pipeline.TransientIngestionError as exc:
+        if exc.reindex_bot_id:
+            reindex_bot.delay(bot_id=exc.reindex_bot_id, organization_id=organization_id)
         raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
+    if outcome.status == "deferred":
+        # Not a retry: waiting for the organization's own runs uses up none of its attempts.
+        ingest_document.apply_async(
+            kwargs={"document_id": document_id, "organization_id": organization_id},
+            countdown=settings.CHATSPHERE_INGEST_SLOT_RETRY_SECONDS * random.uniform(0.5, 1.5),  # noqa: S311 - jitter
+        )
+    if outcome.reindex_bot_id:
+        reindex_bot.delay(bot_id=outcome.reindex_bot_id, organization_id=organization_id)
+    if outcome.purge_vectors_of_bot_id:
+        delete_document_vectors.delay(bot_id=outcome.purge_vectors_of_bot_id, document_id=document_id)
     return outcome.status
 
 
+def _ingest_later(documents: list[upkeep.DocumentRef]) -> None:
+    for ref in documents:
+        ingest_document.delay(document_id=ref.document_id, organization_id=ref.organization_id)
+
+
+def _retry_if_transient(task: Task, exc: ProviderError) -> NoReturn:
+    """A transient provider failure is retried with backoff; any other fails the task."""
+    if not exc.transient:
+        raise exc
+    raise task.retry(exc=exc, countdown=backoff_seconds(task.request.retries)) from exc
+
+
 @shared_task(bind=True, acks_late=True, max_retries=8)
-def delete_document_vectors(self, *, bot_id: str, document_id: str) -> None:
-    # The document row may already be gone; only its vectors are left to remove.
-    if Chunk.objects.filter(document_id=document_id).exists():
-        return
+def delete_document_vectors(self: Task, *, bot_id: str, document_id: str) -> None:
     try:
-        get_vector_store().delete_document(namespace=bot_namespace(bot_id), document_id=document_id)
+        upkeep.document_vectors_delete(bot_id=bot_id, document_id=document_id)
     except ProviderError as exc:
-        if not exc.transient:
-            raise
+        _retry_if_transient(self, exc)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=8)
+def delete_bot_vectors(self: Task, *, bot_id: str) -> None:
+    try:
+        upkeep.bot_vectors_delete(bot_id=bot_id)
+    except ProviderError as exc:
+        _retry_if_transient(self, exc)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=8)
+def delete_document_file(self: Task, *, name: str) -> None:
+    """Delete the file of a deleted document (or of an upload that was not saved)."""
+    try:
+        file_store.delete(name)
+    except ServiceUnavailable as exc:
         raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
 
 
 @shared_task(bind=True, acks_late=True, max_retries=8)
-def delete_bot_vectors(self, *, bot_id: str) -> None:
-    if Bot.objects.filter(id=bot_id).exists():
-        return
-    try:
-        get_vector_store().delete_namespace(namespace=bot_namespace(bot_id))
-    except ProviderError as exc:
-        if not exc.transient:
-            raise
-        raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
-
-
-@shared_task(acks_late=True)
-def reindex_bot(*, bot_id: str, organization_id: str) -> int:
+def reindex_bot(self: Task, *, bot_id: str, organization_id: str) -> int:
     """Rebuild a bot's vectors with the current embedder (after the embedding model changed)."""
-    embedder = get_embedder()
-    with transaction.atomic():
-        bot = Bot.objects.select_for_update().filter(id=bot_id, organization_id=organization_id).first()
-        if bot is None:
-            return 0
-        if (
-            bot.embedder == embedder.name
-            and not Document.objects.filter(bot=bot)
-            .exclude(embedder=embedder.name)
-            .exclude(status=DocumentStatus.FAILED)
-            .exists()
-        ):
-            return 0
-        bot.embedder, bot.embedding_dimension = embedder.name, embedder.dimension
-        bot.save(update_fields=["embedder", "embedding_dimension", "updated_at"])
-        documents = list(Document.objects.filter(bot=bot).exclude(status=DocumentStatus.PROCESSING))
-        # Answers keep their lexical evidence while the vectors are rebuilt.
-        lexical_index().rebuild_bot(bot_id=bot.id)
-        Document.objects.filter(id__in=[doc.id for doc in documents]).update(
-            status=DocumentStatus.PENDING,
-            stage=DocumentStage.QUEUED,
-            progress=0,
-            attempts=0,
-            error="",
-            heartbeat_at=None,
-        )
-    # Old vectors have another dimension or meaning: none may be searched with the new embedder.
-    get_vector_store().delete_namespace(namespace=bot_namespace(bot_id))
-    for document in documents:
-        ingest_document.delay(document_id=str(document.id), organization_id=str(organization_id))
+    try:
+        documents = upkeep.bot_reindex(bot_id=bot_id, organization_id=organization_id)
+    except ProviderError as exc:
+        _retry_if_transient(self, exc)
+    _ingest_later(documents)
     return len(documents)
 
 
 @shared_task
 def sweep_stalled_documents() -> int:
     """Re-queue documents whose worker vanished, and documents whose task message was lost."""
-    now = timezone.now()
-    stale_before = now - timedelta(seconds=settings.CHATSPHERE_INGEST_STALL_SECONDS)
-    requeued = 0
-    stalled = Document.objects.filter(status=DocumentStatus.PROCESSING, heartbeat_at__lt=stale_before)
-    lost = Document.objects.filter(status=DocumentStatus.PENDING, updated_at__lt=stale_before)
-    for document in list(stalled.only("id", "organization_id")) + list(lost.only("id", "organization_id")):
-        # The claim inside the task decides: it re-runs, or fails the document after too many attempts.
-        ingest_document.delay(document_id=str(document.id), organization_id=str(document.organization_id))
-        requeued += 1
-    if requeued:
-        logger.info("re-queued %d stalled documents", requeued)
-    return requeued
+    documents = upkeep.stalled_documents()
+    # The claim inside the task decides: it re-runs, or fails the document after too many attempts.
+    _ingest_later(documents)
+    upkeep.mark_queued(documents)
+    if documents:
+        logger.info("re-queued %d stalled documents", len(documents))
+    return len(documents)
+
+
+@shared_task(
+    acks_late=True,
+    soft_time_limit=settings.CHATSPHERE_CRAWL_TIME_LIMIT + 60,
+    time_limit=settings.CHATSPHERE_CRAWL_TIME_LIMIT + 120,
+)
+def crawl_website(*, website_id: str, organization_id: str) -> str:
+    """Crawl a website source once (its pages' ingestion is queued as they are added)."""
+    from documents import websites  # the websites services enqueue this task
+
+    return websites.website_crawl(website_id=website_id, organization_id=organization_id)
+
+
+@shared_task
+def recrawl_due_websites() -> int:
+    """Start the scheduled re-crawls that are due, and crawls whose task was lost."""
+    from documents import websites
+
+    due = websites.websites_due()
+    for ref in due:
+        crawl_website.delay(website_id=ref.website_id, organization_id=ref.organization_id)
+    return len(due)
+
+
+@worker_ready.connect
+def _take_over_after_restart(**_: object) -> None:
+    """A restarted worker picks up documents its predecessor was processing when it died, instead
+    of leaving them until their messages' visibility timeout or the next sweep."""
+    sweep_stalled_documents.delay()

@@ -1,12 +1,13 @@
 """Turning untrusted documents into passages: type sniffing, sandboxed extraction, clean-up,
 chunking, and fetching web pages safely."""
 
-from documents.ingestion.chunk import ChunkDraft, chunk_sections, count_tokens
+from documents.ingestion.chunk import ChunkDraft, chunk_sections, count_tokens, iter_chunks
 from documents.ingestion.errors import ExtractionError, FetchError, UnsupportedFileType
 from documents.ingestion.extract import Extracted, Section, extract
 from documents.ingestion.fetch import FetchedPage, fetch_url
-from documents.ingestion.sandbox import ExtractionLimits, extract_safely
-from documents.ingestion.sniff import FileKind, detect_type, is_encrypted_pdf
+from documents.ingestion.sandbox import ExtractionLimits, extract_safely, is_encrypted_pdf
+from documents.ingestion.sniff import FileKind, detect_type
+from documents.ingestion.text_parts import TextPart, text_parts
 
 __all__ = [
     "ChunkDraft",
@@ -17,6 +18,7 @@ __all__ = [
     "FetchedPage",
     "FileKind",
     "Section",
+    "TextPart",
     "UnsupportedFileType",
     "chunk_sections",
     "count_tokens",
@@ -25,4 +27,6 @@ __all__ = [
     "extract_safely",
     "fetch_url",
     "is_encrypted_pdf",
+    "iter_chunks",
+    "text_parts",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -131,7 +131,7 @@ def _passages(units: list[_Unit], limit: int, overlap: int) -> list[tuple[int, i
     return passages
 
 
-def _overlap_start(first: int, stop: int, tokens, overlap: int, limit: int) -> int:
+def _overlap_start(first: int, stop: int, tokens: Callable[[int, int], int], overlap: int, limit: int) -> int:
     """Where the next passage starts: the whole sentences closest to `overlap` tokens before
     `stop`, leaving room for at least the next sentence."""
     if overlap <= 0:
@@ -148,23 +148,27 @@ def _overlap_start(first: int, stop: int, tokens, overlap: int, limit: int) -> i
 
 def chunk_sections(sections: Iterable[Section], *, chunk_tokens: int, overlap_tokens: int = 0) -> list[ChunkDraft]:
     """Passages of at most `chunk_tokens` tokens, consecutive ones sharing about `overlap_tokens`."""
+    return list(iter_chunks(sections, chunk_tokens=chunk_tokens, overlap_tokens=overlap_tokens))
+
+
+def iter_chunks(sections: Iterable[Section], *, chunk_tokens: int, overlap_tokens: int = 0) -> Iterator[ChunkDraft]:
+    """The passages of `chunk_sections` one at a time, so a large document's are never all held
+    at once; the same sections always give the same passages."""
     if chunk_tokens < 8:
         raise ValueError("chunk_tokens must be at least 8")
     overlap = max(0, min(overlap_tokens, chunk_tokens // 2))
-    drafts: list[ChunkDraft] = []
+    index = 0
     for section in sections:
         units = _units(section.text, chunk_tokens)
         for first, stop in _passages(units, chunk_tokens, overlap):
             text = section.text[units[first].start : units[stop - 1].end]
-            drafts.append(
-                ChunkDraft(
-                    index=len(drafts),
-                    text=text,
-                    page=section.page,
-                    heading=section.heading,
-                    # Units are cut at white space, so their counts add up to the passage's.
-                    token_count=sum(unit.tokens for unit in units[first:stop]),
-                    content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                )
+            yield ChunkDraft(
+                index=index,
+                text=text,
+                page=section.page,
+                heading=section.heading,
+                # Units are cut at white space, so their counts add up to the passage's.
+                token_count=sum(unit.tokens for unit in units[first:stop]),
+                content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
             )
-    return drafts
+            index += 1

@@ -15,6 +15,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import charset_normalizer
 
@@ -22,7 +23,11 @@ from documents.ingestion.errors import ExtractionError
 from documents.ingestion.normalize import normalize_text
 from documents.ingestion.pdf_paragraphs import Block, BlockKind, page_blocks
 from documents.ingestion.reflow import reflow_text
-from documents.ingestion.sniff import FileKind
+from documents.ingestion.sniff import SNIFF_BYTES, FileKind, utf16_without_bom
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+    from lxml.html import HtmlElement
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +47,12 @@ class Extracted:
 
 
 def decode_text(data: bytes) -> str:
-    """Decode text of unknown encoding: UTF-8 (with or without BOM) first, then detection."""
+    """Decode text of unknown encoding: a byte-order mark, UTF-16 without one, UTF-8, then detection."""
     for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace")
+    if utf16 := utf16_without_bom(data[:SNIFF_BYTES]):
+        return data.decode(utf16, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -104,6 +111,22 @@ def extract_pdf(data: bytes, *, max_pages: int) -> Extracted:
     return Extracted(sections=_pdf_sections(page_blocks(drop_running_lines(pages))), page_count=page_count, title=title)
 
 
+def pdf_needs_password(data: bytes) -> bool:
+    """True when the PDF cannot be opened without a password.
+
+    PDFs protected only by an owner password (printing or copying restrictions) open without
+    one and are accepted.
+    """
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        return "password" in str(exc).lower()
+    document.close()
+    return False
+
+
 def _pdf_sections(pages: list[list[Block]]) -> list[Section]:
     """One section per page and heading; a heading's path ranks headings by font size."""
     sections: list[Section] = []
@@ -131,7 +154,7 @@ def _add_section(sections: list[Section], paragraphs: list[str], page: int, head
 # --- DOCX ---------------------------------------------------------------------------------
 
 
-def _docx_blocks(document) -> Iterator[tuple[str, BlockKind]]:
+def _docx_blocks(document: DocxDocument) -> Iterator[tuple[str, BlockKind]]:
     """(text, kind) of paragraphs and table rows, in document order; a paragraph's manual line
     breaks and tabs become spaces, so its prose reads as one line."""
     from docx.table import Table
@@ -139,7 +162,7 @@ def _docx_blocks(document) -> Iterator[tuple[str, BlockKind]]:
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             for row in block.rows:
-                cells = []
+                cells: list[str] = []
                 for cell in row.cells:
                     value = " ".join(cell.text.split())
                     if value and (not cells or cells[-1] != value):  # merged cells repeat their text
@@ -255,7 +278,7 @@ def _html_fallback_text(html: str) -> str:
     return text.strip()
 
 
-def _html_block_text(element) -> str:
+def _html_block_text(element: HtmlElement) -> str:
     """An HTML block's own text (inline children included, nested blocks left to themselves)."""
     parts = [element.text or ""]
     for child in element:

@@ -1,20 +1,19 @@
 """Fetching a web page for ingestion without letting the URL reach internal services.
 
-Every connection, including each redirect hop, resolves the host itself, refuses private,
-loopback, link-local and other non-public addresses (unless allowed), and connects to the very
-address it checked, so a DNS answer that changes between check and connect cannot slip through.
+Every connection, including each redirect hop, goes through `chatsphere.outbound.GuardedBackend`:
+it resolves the host itself, refuses private, loopback, link-local and other non-public addresses
+(unless allowed), and connects to the very address it checked.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import ssl
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
 
+from chatsphere.outbound import GuardedBackend
 from documents.ingestion.errors import FetchError
 
 MAX_REDIRECTS = 5
@@ -29,32 +28,12 @@ class FetchedPage:
     final_url: str
 
 
-def is_public_address(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
-class _GuardedBackend(httpcore.SyncBackend):
-    def __init__(self, *, allow_private: bool) -> None:
-        self.allow_private = allow_private
-
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # noqa: ANN001
-        try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except socket.gaierror as exc:
-            raise FetchError(f"The address {host} could not be found.") from exc
-        addresses = list(dict.fromkeys(info[4][0] for info in infos))
-        if not self.allow_private and not all(is_public_address(address) for address in addresses):
-            raise FetchError(f"{host} points to a private network; only public web pages can be added.")
-        last_error: Exception | None = None
-        for address in addresses:
-            try:
-                return super().connect_tcp(address, port, timeout, local_address, socket_options)
-            except httpcore.ConnectError as exc:
-                last_error = exc
-        raise httpcore.ConnectError(str(last_error or f"could not connect to {host}"))
+def _guarded_backend(*, allow_private: bool) -> GuardedBackend:
+    return GuardedBackend(
+        allow_private=allow_private,
+        unresolved=lambda host: FetchError(f"The address {host} could not be found."),
+        private=lambda host: FetchError(f"{host} points to a private network; only public web pages can be added."),
+    )
 
 
 def _check_url(url: str) -> None:
@@ -74,7 +53,7 @@ def fetch_url(url: str, *, allow_private: bool, timeout: float, max_bytes: int) 
     timeouts = {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
     headers = [(b"User-Agent", USER_AGENT.encode()), (b"Accept", ACCEPT.encode())]
     with httpcore.ConnectionPool(
-        ssl_context=ssl.create_default_context(), network_backend=_GuardedBackend(allow_private=allow_private)
+        ssl_context=ssl.create_default_context(), network_backend=_guarded_backend(allow_private=allow_private)
     ) as pool:
         for _ in range(MAX_REDIRECTS + 1):
             _check_url(url)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import ctypes
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
@@ -58,7 +60,7 @@ def read_page(page: pypdfium2.PdfPage) -> PdfPage:
     return PdfPage(height=height, lines=lines)
 
 
-def _lines(textpage: pypdfium2.PdfTextPage):
+def _lines(textpage: pypdfium2.PdfTextPage) -> Iterator[PdfLine]:
     text = textpage.get_text_range()
     # Text and character indices differ only where PDFium dropped or inserted characters.
     identity = len(text) == textpage.count_chars()
@@ -115,7 +117,7 @@ def _is_bold(textpage: pypdfium2.PdfTextPage, index: int, fonts: dict[int | None
     return fonts[key]
 
 
-def _font_is_bold(font) -> bool:
+def _font_is_bold(font: Any) -> bool:  # an FPDF_FONT handle
     if pdfium_c.FPDFFont_GetWeight(font) >= 600 or pdfium_c.FPDFFont_GetFlags(font) & _FORCE_BOLD:
         return True
     # Standard fonts ("Helvetica-Bold") report no weight: their name tells.

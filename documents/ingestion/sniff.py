@@ -46,15 +46,37 @@ def _is_docx(data: bytes) -> bool:
     return "word/document.xml" in names and "[Content_Types].xml" in names
 
 
+def utf16_without_bom(sample: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" when a sample without a byte-order mark is UTF-16 text.
+
+    Text in Latin scripts saved as UTF-16 (Windows' "Unicode" text) has a NUL in every other
+    byte, on the odd side for little-endian and the even side for big-endian; binary files put
+    their NULs anywhere.
+    """
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return None
+    even, odd = sample[0 : pairs * 2 : 2].count(0) / pairs, sample[1 : pairs * 2 : 2].count(0) / pairs
+    if odd > 0.3 and even < 0.02:
+        encoding = "utf-16-le"
+    elif even > 0.3 and odd < 0.02:
+        encoding = "utf-16-be"
+    else:
+        return None
+    text = sample[: pairs * 2].decode(encoding, errors="replace")
+    unreadable = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f\v"))
+    return encoding if unreadable / len(text) < 0.01 else None
+
+
 def looks_like_text(sample: bytes) -> bool:
-    """True when the sample decodes as text: no NUL bytes (unless UTF-16 with a BOM) and few
-    control characters."""
+    """True when the sample decodes as text: no NUL bytes (unless UTF-16, with or without a
+    byte-order mark) and few control characters."""
     if not sample:
         return False
     if sample.startswith(_UTF_BOMS[1:]):
         return True
     if b"\x00" in sample:
-        return False
+        return utf16_without_bom(sample) is not None
     controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32 or byte == 127)
     return controls / len(sample) < 0.01
 
@@ -82,21 +104,3 @@ def detect_type(data: bytes, filename: str = "") -> FileKind:
     if suffix in _CSV_SUFFIXES:
         return FileKind.CSV
     return FileKind.TEXT
-
-
-def is_encrypted_pdf(data: bytes) -> bool:
-    """True when the PDF cannot be opened without a password.
-
-    PDFs protected only by an owner password (printing or copying restrictions) open without
-    one and are accepted. The byte scan keeps ordinary PDFs away from the parser in the web process.
-    """
-    if b"/Encrypt" not in data:
-        return False
-    import pypdfium2
-
-    try:
-        document = pypdfium2.PdfDocument(data)
-    except pypdfium2.PdfiumError as exc:
-        return "password" in str(exc).lower()
-    document.close()
-    return False

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection
 
@@ -58,7 +59,7 @@ SELECT
     (SELECT json_agg(json_build_array(id, score, lexemes)) FROM scored),
     (SELECT json_object_agg(lexeme, df) FROM frequency),
     (SELECT json_agg(json_build_array(term, lexeme)) FROM terms)
-"""  # noqa: S608 - constants only
+"""  # noqa: S608 - constants only  # nosec B608
 
 _CONTAINS = """
 SELECT c.id, array_agg(u.lexeme)
@@ -70,7 +71,7 @@ GROUP BY c.id
 """
 
 
-def _loaded(value: object) -> object:
+def _loaded(value: object) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 

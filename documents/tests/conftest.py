@@ -13,6 +13,7 @@ from accounts.tenancy import Actor
 from bots.tests.factories import BotFactory
 from chatsphere.ai.providers import reset_providers
 from chatsphere.celery import app as celery_app
+from tests.fakes.fixtures import fake_s3, s3_uploads  # noqa: F401 - the local S3 server's fixtures
 
 
 def make_pdf(pages: list[str]) -> bytes:
@@ -183,3 +184,67 @@ class TypesetPdf:
             pdf.showPage()
         pdf.save()
         return buffer.getvalue()
+
+
+#: Five pages of a harbour guide, one topic a page: (heading, paragraphs of running prose).
+HARBOUR_GUIDE = [
+    (
+        "Welcome to the harbour",
+        [
+            "The harbour has served the town for three hundred years, and most of its quays are still in daily "
+            "use by fishing boats, ferries and the small sailing school that runs lessons every summer.",
+            "Visitors are welcome on the public quays at any hour, but the working piers are closed to the public "
+            "while boats are loading, and the harbour master may close a quay at short notice in bad weather.",
+        ],
+    ),
+    (
+        "Tickets and fares",
+        [
+            "Ferry tickets are sold at the kiosk on the north pier and on board; a single crossing costs four euros "
+            "for adults, two euros for children under twelve, and bicycles travel free outside the rush hours.",
+            "Season passes are sold at the harbour office on weekdays and cover every crossing for three months; "
+            "bring a photograph, because the pass carries the holder's picture and cannot be lent to anyone.",
+        ],
+    ),
+    (
+        "Winter timetable",
+        [
+            "From November to March the last ferry leaves the north pier at a quarter past six in the evening, "
+            "and on stormy days the crossing may be cancelled at an hour's notice by the harbour master.",
+            "During the winter months the morning ferries keep their summer times, but the midday crossing only "
+            "runs on Saturdays, when the market on the island draws visitors from the whole coast.",
+        ],
+    ),
+    (
+        "Parking and access",
+        [
+            "The long-stay car park behind the fish market has two hundred places and charges six euros a day; "
+            "the short-stay spaces along the quay are limited to two hours and are checked twice a day.",
+            "Wheelchair users can reach every pier by the ramps at the east end of the quay, and the ferries "
+            "carry a portable ramp that the crew will set out on request before the passengers board.",
+        ],
+    ),
+    (
+        "Safety on the quays",
+        [
+            "Children must be accompanied on the quays at all times, and nobody may swim or fish from the "
+            "working piers, where ropes, winches and reversing lorries make the edge dangerous.",
+            "Life rings hang every fifty metres along the quay; anyone who sees a person in the water should "
+            "throw the nearest ring, call the emergency number and keep the person in sight until help arrives.",
+        ],
+    ),
+]
+
+
+def harbour_guide_pdf(editions: int = 1) -> bytes:
+    """A guide typeset like a word processor would (wrapped, justified prose under a heading on
+    every page, a running header and page footers): page n is about topic n of `HARBOUR_GUIDE`,
+    the five topics repeated `editions` times."""
+    document = TypesetPdf(header="Harbour guide — 2026 edition")
+    for number, (heading, paragraphs) in enumerate(HARBOUR_GUIDE * editions):
+        if number:
+            document.page_break()
+        document.heading(heading)
+        for paragraph in paragraphs:
+            document.paragraph(paragraph, indent=18)
+    return document.build()

@@ -6,10 +6,10 @@ import factory
 from factory.django import DjangoModelFactory
 
 from bots.tests.factories import BotFactory
-from documents.models import Chunk, Document, DocumentSource, DocumentStatus
+from documents.models import Chunk, Document, DocumentSource, DocumentStatus, WebsiteSource, WebsiteStatus
 
 
-class DocumentFactory(DjangoModelFactory):
+class DocumentFactory(DjangoModelFactory[Document]):
     class Meta:
         model = Document
 
@@ -22,7 +22,7 @@ class DocumentFactory(DjangoModelFactory):
     status = DocumentStatus.READY
 
 
-class ChunkFactory(DjangoModelFactory):
+class ChunkFactory(DjangoModelFactory[Chunk]):
     class Meta:
         model = Chunk
 
@@ -32,3 +32,15 @@ class ChunkFactory(DjangoModelFactory):
     index = factory.Sequence(lambda n: n)
     text = factory.Faker("paragraph")
     content_hash = factory.LazyAttribute(lambda chunk: hashlib.sha256(chunk.text.encode()).hexdigest())
+
+
+class WebsiteSourceFactory(DjangoModelFactory[WebsiteSource]):
+    class Meta:
+        model = WebsiteSource
+
+    bot = factory.SubFactory(BotFactory)
+    organization = factory.SelfAttribute("bot.organization")
+    start_url = factory.Sequence(lambda n: f"https://www.example.com/site-{n}/")
+    max_depth = 2
+    max_pages = 50
+    status = WebsiteStatus.DONE

@@ -103,6 +103,12 @@ class TestUploadToReady:
             ),
             ("prices.csv", b"product,price\nbasic plan,10 euros\npro plan,25 euros\n", "pro plan"),
             ("cafe.txt", "Le café ouvre à sept heures.".encode("cp1252"), "café ouvre"),
+            # Windows' "Unicode" text: UTF-16 without a byte-order mark.
+            ("hours.txt", "Le café ouvre à sept heures, du lundi au samedi.".encode("utf-16-le"), "café ouvre"),
+            ("hours-be.txt", "The depot opens at seven, Monday to Saturday.".encode("utf-16-be"), "opens at seven"),
+            # A name of 90 CJK characters is 270 bytes, past the filesystem's 255.
+            ("営業時間" * 23 + ".txt", b"The shop opens at nine.", "opens at nine"),
+            ("é" * 200 + ".md", b"# Hours\n\nThe bakery opens at six.\n", "opens at six"),
             ("policy.docx", docx_bytes(), "thirty days"),
         ],
     )
@@ -269,6 +275,18 @@ class TestLifecycle:
         assert vectors_of(document) == []
         assert search(bot, "parking spaces") == []
         assert not storage.exists(name)
+
+    def test_deleting_the_organization_leaves_no_vectors_of_its_bots(self, tenant_a, bot, run_tasks):
+        with run_tasks():
+            document_id = post_file(jwt_client(tenant_a.admin), bot, "guide.pdf", make_pdf(GUIDE_PAGES)).json()["id"]
+        document = Document.objects.get(id=document_id)
+        assert vectors_of(document) != []
+        organization_url = reverse("organization-detail", kwargs={"organization_id": tenant_a.organization.id})
+        with run_tasks():
+            response = jwt_client(tenant_a.owner).delete(organization_url)
+        assert response.status_code == HTTPStatus.NO_CONTENT
+        assert vectors_of(document) == []
+        assert search(bot, "parking spaces") == []
 
     def test_list_filters_by_status_and_pages(self, tenant_a, bot, django_assert_max_num_queries):
         DocumentFactory.create_batch(5, bot=bot, status=DocumentStatus.READY)

@@ -207,6 +207,7 @@ class TestSandbox:
         assert time.monotonic() - started < 60
 
     def test_slow_file_is_stopped_at_the_time_limit(self):
+        extract_safely(b"warm up", "text")  # starting the reader is not the file's time
         pdf = make_pdf([f"Page {n} " + "words " * 200 for n in range(300)])
         started = time.monotonic()
         with pytest.raises(ExtractionError, match="longer than"):

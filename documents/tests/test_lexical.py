@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from accounts.models import Role
-from accounts.services import organization_delete
+from accounts.services.organizations import organization_delete
 from accounts.tenancy import Actor
 from accounts.tests.factories import UserFactory
 from bots.services import bot_delete

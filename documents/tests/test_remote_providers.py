@@ -3,15 +3,18 @@ selected by the same settings production uses."""
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 from http import HTTPStatus
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
 
+from bots.models import Bot
 from chatsphere.ai.providers import reset_providers
 from conftest import jwt_client
 from documents import pipeline, services
@@ -105,6 +108,26 @@ def test_vector_store_outage_ends_failed_after_bounded_retries(remote, tenant_a,
     assert document.status == DocumentStatus.FAILED
     assert "Gave up" in document.error
     assert not Chunk.objects.filter(document=document).exists()
+
+
+def test_reindexing_retries_while_the_vector_store_is_briefly_down(remote, tenant_a, bot, run_tasks):
+    _gemini, pinecone = remote
+    with run_tasks():
+        response = upload(jwt_client(tenant_a.admin), bot, "guide.pdf", make_pdf(PAGES))
+    document = Document.objects.get(id=response.json()["id"])
+    # The bot's vectors were made by an older embedding model; dropping them fails at first.
+    Bot.objects.filter(id=bot.id).update(embedder="an-older-embedder:384")
+    pinecone.fail(503, times=4, path_contains="/vectors/delete")
+    with run_tasks():
+        call_command("reindex_bot", str(bot.id), stdout=io.StringIO())
+
+    bot.refresh_from_db()
+    document.refresh_from_db()
+    assert bot.embedder == "gemini:gemini-embedding-001:768"
+    assert document.status == DocumentStatus.READY, document.error
+    assert document.embedder == "gemini:gemini-embedding-001:768"
+    chunks = Chunk.objects.filter(document=document)
+    assert sorted(pinecone.vectors(bot_namespace(bot.id))) == sorted(f"{document.id}:{c.index}" for c in chunks)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from bots.models import Bot
 from documents.tasks import reindex_bot
@@ -11,7 +11,7 @@ from documents.tasks import reindex_bot
 class Command(BaseCommand):
     help = "Re-index a bot's documents with the current embedding model (after the model changed)."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("bot_ids", nargs="*", help="ids of the bots to re-index")
         parser.add_argument("--all", action="store_true", help="re-index every bot whose embedder differs")
 
