@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -37,7 +37,7 @@ class MessageInline(admin.TabularInline):
         "feedback",
         "error",
     ]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # the same names; the stub types the two lists apart
 
     # The conversation page is already scoped to the user's organizations; its messages follow it.
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
@@ -57,7 +57,7 @@ class MessageInline(admin.TabularInline):
 class ConversationAdmin(TenantAdmin):
     list_display = ["__str__", "bot", "organization", "channel", "message_count", "created_at", "last_message_at"]
     list_filter = ["organization", "bot", "channel"]
-    search_fields = ["title", "visitor_id"]
+    search_fields = ["title", "visitor_id", "verified_user_id", "verified_email"]
     list_select_related = ["bot", "organization"]
     date_hierarchy = "created_at"
     fields = [
@@ -66,13 +66,16 @@ class ConversationAdmin(TenantAdmin):
         "channel",
         "title",
         "visitor_id",
+        "verified_user_id",
+        "verified_email",
+        "verified_name",
         "user",
         "origin_page",
         "user_agent",
         "created_at",
         "last_message_at",
     ]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # the same names; the stub types the two lists apart
     inlines = [MessageInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Conversation]:
@@ -103,7 +106,8 @@ class CuratedAnswerAdminForm(forms.ModelForm):
         widgets = {"answer": forms.Textarea(attrs={"rows": 8})}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         adding = self.instance._state.adding
         bot = cleaned.get("bot") if adding else self.instance.bot
         if bot is None or self.errors:
@@ -137,7 +141,7 @@ class CuratedAnswerAdmin(TenantAdmin):
     list_select_related = ["bot", "organization", "updated_by"]
     readonly_fields = ["source_message", "created_by", "updated_by", "embedder", "created_at", "updated_at"]
 
-    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:  # type: ignore[override]  # a list[str] is a valid answer; the stub's union of lists rejects it (invariance)
         if obj is None:
             return ["bot", "question", "answer"]
         return ["organization", "bot", "question", "answer", *self.readonly_fields]
@@ -146,12 +150,16 @@ class CuratedAnswerAdmin(TenantAdmin):
         # An entry stays with its bot: moving it would bypass the per-bot duplicate check.
         return [*self.readonly_fields, "organization", "bot"] if obj is not None else []
 
-    def get_form(self, request: HttpRequest, obj: Model | None = None, **kwargs: Any) -> type[forms.ModelForm]:
-        form_class = super().get_form(request, obj, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        form_class = super().get_form(request, obj, change, **kwargs)
         return type("CuratedAnswerAdminFormForRequest", (form_class,), {"request": request})
 
     def save_model(self, request: HttpRequest, obj: CuratedAnswer, form: forms.ModelForm, change: bool) -> None:
-        _copy_fields(obj, form.saved)
+        saved = cast(CuratedAnswerAdminForm, form).saved
+        assert saved is not None  # clean() saved it, or the form would not be valid
+        _copy_fields(obj, saved)
 
     def delete_model(self, request: HttpRequest, obj: CuratedAnswer) -> None:
         curated_services.curated_answer_delete(actor=admin_actor(request, obj.organization), curated_answer=obj)

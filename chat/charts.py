@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,53 +15,44 @@ class Bar:
     value: int
 
 
-def bar_chart(bars: Sequence[Bar], *, title: str, color: str = "#1d4ed8", height: int = 160) -> SafeString:
-    """Vertical bars with a y-axis maximum and first/last labels; each bar has a tooltip title."""
-    width, top, bottom, left = 640, 12, 22, 34
-    plot_height = height - top - bottom
+def bar_chart(bars: Sequence[Bar], *, title: str, tone: str = "primary", height: int = 160) -> SafeString:
+    """Vertical bars, each with a tooltip title; the maximum, zero and the first and last labels are
+    HTML around the drawing, so only the bars stretch with the width and the text never does.
+    `tone` names the stylesheet's colour for the bars (`primary`, `ok`), so they follow dark mode."""
+    width = 600
     peak = max((bar.value for bar in bars), default=0) or 1
-    step = (width - left) / max(1, len(bars))
+    step = width / max(1, len(bars))
     shapes = []
     for index, bar in enumerate(bars):
-        bar_height = plot_height * bar.value / peak
-        x = left + index * step + step * 0.15
-        y = top + plot_height - bar_height
+        bar_height = height * bar.value / peak
         shapes.append(
             format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" rx="1.5"><title>{}: {}</title></rect>',
-                f"{x:.1f}",
-                f"{y:.1f}",
+                '<rect x="{}" y="{}" width="{}" height="{}" class="bar {}" rx="1.5"><title>{}: {}</title></rect>',
+                f"{index * step + step * 0.15:.1f}",
+                f"{height - bar_height:.1f}",
                 f"{step * 0.7:.1f}",
                 f"{max(bar_height, 0.5 if bar.value else 0):.1f}",
-                color,
+                tone,
                 bar.label,
                 bar.value,
             )
         )
-    labels = []
-    if bars:
-        labels.append(format_html('<text x="{}" y="{}" class="axis">{}</text>', left, height - 6, bars[0].label))
-        labels.append(
-            format_html(
-                '<text x="{}" y="{}" class="axis" text-anchor="end">{}</text>', width, height - 6, bars[-1].label
-            )
-        )
-    axis = format_html(
-        '<text x="{}" y="{}" class="axis" text-anchor="end">{}</text>'
-        '<text x="{}" y="{}" class="axis" text-anchor="end">0</text>'
-        '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#9aa5b1"/>',
-        left - 6,
-        top + 8,
-        peak,
-        left - 6,
-        top + plot_height,
-        left,
-        top + plot_height,
+    drawing = format_html(
+        '<svg viewBox="0 0 {} {}" preserveAspectRatio="none" aria-hidden="true" focusable="false">{}</svg>',
         width,
-        top + plot_height,
+        height,
+        format_html_join("", "{}", ((shape,) for shape in shapes)),
     )
-    body = "".join(str(part) for part in [*shapes, axis, *labels])
-    return mark_safe(  # noqa: S308 - every value above went through format_html
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-        f'preserveAspectRatio="none"><title>{escape(title)}</title>{body}</svg>'
+    first, last = (bars[0].label, bars[-1].label) if bars else ("", "")
+    return format_html(
+        '<figure class="chart" role="img" aria-label="{}">'
+        '<div class="chart-scale" aria-hidden="true"><span>{}</span><span>0</span></div>'
+        '<div class="chart-plot">{}</div>'
+        '<div class="chart-labels" aria-hidden="true"><span>{}</span><span>{}</span></div>'
+        "</figure>",
+        title,
+        peak,
+        drawing,
+        first,
+        last,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from bots.models import Bot
-from chat.origins import origin_header, origin_in
+from bots.origins import origin_header, origin_in
 
 
 def widget_cors_headers(request: HttpRequest, bot: Bot) -> dict[str, str]:

@@ -16,15 +16,28 @@ class Conversation(TenantModel):
     bot = models.ForeignKey("bots.Bot", on_delete=models.CASCADE, related_name="conversations")
     channel = models.CharField(max_length=12, choices=Channel.choices)
     visitor_id = models.CharField(max_length=64, blank=True, db_index=True)
+    #: The site's own user id of a widget visitor whose signed identity checked out (docs/identity.md),
+    #: with the e-mail and name the site signed; empty for anonymous visitors.
+    verified_user_id = models.CharField(max_length=255, blank=True)
+    verified_email = models.CharField(max_length=254, blank=True)
+    verified_name = models.CharField(max_length=200, blank=True)
     user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     title = models.CharField(max_length=200, blank=True)
     origin_page = models.URLField(max_length=2000, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
     last_message_at = models.DateTimeField(null=True, blank=True)
+    #: When `conversation.finished` was last announced; earlier than `last_message_at` once it resumes.
+    finished_announced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["bot", "-created_at", "-id"], name="conv_bot_created_idx")]
+        indexes = [
+            models.Index(fields=["bot", "-created_at", "-id"], name="conv_bot_created_idx"),
+            # The idle scan reads conversations by their last message.
+            models.Index(fields=["last_message_at"], name="conv_last_message_idx"),
+            # A verified visitor's conversations, from any browser.
+            models.Index(fields=["bot", "verified_user_id", "-created_at"], name="conv_bot_verified_user_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(channel__in=Channel.values), name="conversation_channel_valid"),
         ]

@@ -4,7 +4,9 @@ JSON and SSE): question → retrieve → prompt → stream the model → saved a
 Events (ARCHITECTURE §5), in this order:
     {"type": "conversation", "id"}
     {"type": "token", "text"}                    (any number)
-    {"type": "sources", "citations": [{number, document_id, title, page, snippet, score}]}
+    {"type": "retrieval", "passages", "confidence", "bar", "fallback"}   (playground only: `explain`)
+    {"type": "sources", "citations": [{number, kind, document_id, curated_answer_id, title, page, snippet,
+                                       score, url, preview}]}
     {"type": "done", "message_id"}
 or, at any point after `conversation` (or instead of it), one final
     {"type": "error", "code", "message"}         (+ "retry_after" when rate-limited)
@@ -27,10 +29,12 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 
 from bots.models import Bot
-from chat import prompt, services
+from chat import prompt, services, sources
 from chat.curated.matching import match_curated_answer
+from chat.highlights import answer_claims, matching_sentences
 from chat.participants import Participant
-from chat.retrieval import RetrievedChunk, curated_source, question_vector, retrieve
+from chat.retrieval import Retrieval, RetrievedChunk, curated_source, question_vector, retrieve
+from chatsphere import log_context, metrics
 from chatsphere.ai.providers import get_llm
 from chatsphere.ai.types import LLM, Completion, LLMEvent, LLMRequest, ProviderError, SourcePassage, TextDelta
 from chatsphere.errors import ApplicationError, RateLimited
@@ -84,13 +88,19 @@ def _elapsed_ms(since: float) -> int:
     return max(0, round((time.monotonic() - since) * 1000))
 
 
-def citations_for(answer: str, chunks: list[RetrievedChunk]) -> list[dict[str, Any]]:
-    """The sources the answer cites as [n]; all sources given when it cites none."""
+def citations_for(
+    answer: str, chunks: list[RetrievedChunk], *, quotes: tuple[tuple[int, str], ...] = ()
+) -> list[dict[str, Any]]:
+    """The sources the answer cites as [n]; all sources given when it cites none. A document's
+    citation keeps its passage (`chunk`) and the sentences the answer relies on (`highlights`):
+    those the engine quoted when it says so, else those closest to the answer's sentences citing it."""
     cited = {int(number) for number in CITATION.findall(answer)}
     numbered = list(enumerate(chunks, start=1))
     chosen = [(number, chunk) for number, chunk in numbered if number in cited] or numbered
-    return [
-        {
+    claims = answer_claims(answer) if not quotes else {}
+    citations = []
+    for number, chunk in chosen:
+        citation: dict[str, Any] = {
             "number": number,
             "kind": "curated" if chunk.curated_answer_id else "document",
             "document_id": str(chunk.document_id) if chunk.document_id else None,
@@ -100,8 +110,42 @@ def citations_for(answer: str, chunks: list[RetrievedChunk]) -> list[dict[str, A
             "snippet": _snippet(chunk.text),
             "score": round(chunk.score, 4),
         }
-        for number, chunk in chosen
-    ]
+        if chunk.document_id:
+            quoted = [sentence for source, sentence in quotes if source == number]
+            citation["chunk"] = chunk.chunk_index
+            citation["highlights"] = quoted or matching_sentences(chunk.text, claims.get(number, []))
+        citations.append(citation)
+    return citations
+
+
+def retrieval_event(
+    retrieval: Retrieval, given: list[RetrievedChunk], *, answer: str = "", fallback: str | None = None
+) -> Event:
+    """What the bot was given and why it answered or fell back, for the bot's own team: scores
+    and the strictness bar are not for visitors. Passages are numbered as the answer cites them;
+    after a fallback for lack of relevance they are the best ones found, given to no model."""
+    cited = {int(number) for number in CITATION.findall(answer)}
+    shown = given or retrieval.chunks
+    return {
+        "type": "retrieval",
+        "passages": [
+            {
+                "number": number,
+                "kind": "curated" if chunk.curated_answer_id else "document",
+                "title": chunk.title,
+                "page": chunk.page,
+                "snippet": _snippet(chunk.text),
+                "score": round(chunk.score, 4),
+                "given": bool(given),
+                "cited": number in cited,
+            }
+            for number, chunk in enumerate(shown, start=1)
+        ],
+        "confidence": round(retrieval.confidence, 4),
+        "bar": round(retrieval.bar, 4),
+        #: None (answered), "below_bar" (nothing relevant enough), "no_answer" (the passages did not answer).
+        "fallback": fallback,
+    }
 
 
 def _snippet(text: str) -> str:
@@ -144,6 +188,7 @@ async def stream_llm(llm: LLM, request: LLMRequest, *, attempts: int) -> AsyncIt
             if streamed or not error.transient or attempt >= attempts:
                 raise
             logger.info("retrying the answer after a failure before its first token: %s", error.message)
+            metrics.provider_retried(provider="llm", operation="answer")
         await asyncio.sleep(RETRY_PAUSE_SECONDS * attempt)
 
 
@@ -166,13 +211,26 @@ class _Progress:
 
 async def _save(turn: services.Turn, progress: _Progress, **fields: Any) -> uuid.UUID:
     progress.saved = True
+    latency_ms = _elapsed_ms(progress.started)
     message = await database_sync_to_async(services.answer_save)(
         conversation=turn.conversation,
         time_to_first_token_ms=progress.first_token_ms,
-        latency_ms=_elapsed_ms(progress.started),
+        latency_ms=latency_ms,
         **fields,
     )
+    metrics.answer_finished(
+        outcome=_outcome(fields),
+        first_token_ms=progress.first_token_ms,
+        latency_ms=latency_ms,
+        output_tokens=fields.get("output_tokens") or 0,
+    )
     return message.id
+
+
+def _outcome(fields: dict[str, Any]) -> str:
+    if fields.get("error"):
+        return "interrupted" if fields["error"] == INTERRUPTED else "failed"
+    return "unanswered" if fields.get("unanswered") else "answered"
 
 
 async def _fallback(turn: services.Turn, progress: _Progress, **fields: Any) -> AsyncIterator[Event]:
@@ -185,10 +243,14 @@ async def _fallback(turn: services.Turn, progress: _Progress, **fields: Any) -> 
     yield {"type": "done", "message_id": str(message_id)}
 
 
-async def answer_turn(turn: services.Turn, *, started: float | None = None) -> AsyncIterator[Event]:
-    """Answer a question already saved by `services.turn_start`."""
+async def answer_turn(
+    turn: services.Turn, *, started: float | None = None, explain: bool = False
+) -> AsyncIterator[Event]:
+    """Answer a question already saved by `services.turn_start`; with `explain`, a `retrieval`
+    event before `sources` says which passages were given, their scores and any fallback's reason."""
     progress = _Progress(started=time.monotonic() if started is None else started)
     bot = turn.bot
+    log_context.bind(organization=bot.organization_id, bot=bot.id, question=turn.question.content)
     yield {"type": "conversation", "id": str(turn.conversation.id)}
     try:
         question = turn.question.content
@@ -210,6 +272,8 @@ async def answer_turn(turn: services.Turn, *, started: float | None = None) -> A
             chunks = [curated_source(curated), *chunks[: max(0, bot.top_k - 1)]]
         if not chunks:
             # Nothing relevant: the bot's own "I don't know", and no model call that could invent.
+            if explain:
+                yield retrieval_event(retrieval, [], fallback="below_bar")
             async for event in _fallback(turn, progress):
                 yield event
             return
@@ -218,13 +282,13 @@ async def answer_turn(turn: services.Turn, *, started: float | None = None) -> A
         request = build_llm_request(bot, turn, chunks)
         completion: Completion | None = None
         try:
-            async for event in stream_llm(llm, request, attempts=settings.CHATSPHERE_CHAT_LLM_ATTEMPTS):
-                if isinstance(event, TextDelta):
-                    if event.text:
-                        progress.token(event.text)
-                        yield {"type": "token", "text": event.text}
+            async for streamed in stream_llm(llm, request, attempts=settings.CHATSPHERE_CHAT_LLM_ATTEMPTS):
+                if isinstance(streamed, TextDelta):
+                    if streamed.text:
+                        progress.token(streamed.text)
+                        yield {"type": "token", "text": streamed.text}
                 else:
-                    completion = event
+                    completion = streamed
         except ProviderError as error:
             logger.warning("answer failed for bot %s: %s", bot.id, error.message)
             await _save(turn, progress, content=progress.answer, model=request.model, error=error.message)
@@ -238,6 +302,8 @@ async def answer_turn(turn: services.Turn, *, started: float | None = None) -> A
         if not answer and completion is not None and completion.finish_reason == NO_ANSWER:
             # The engine found nothing in the sources that answers the question (the offline
             # answerer says so instead of writing): the bot's fallback, counted as unanswered.
+            if explain:
+                yield retrieval_event(retrieval, chunks, fallback="no_answer")
             async for event in _fallback(
                 turn,
                 progress,
@@ -247,7 +313,12 @@ async def answer_turn(turn: services.Turn, *, started: float | None = None) -> A
             ):
                 yield event
             return
-        citations = citations_for(answer, chunks)
+        citations = citations_for(answer, chunks, quotes=completion.quotes if completion else ())
+        addresses = await database_sync_to_async(sources.web_page_addresses)(
+            organization_id=bot.organization_id, citations=citations
+        )
+        for citation in citations:
+            citation["url"] = addresses.get(citation["document_id"] or "")
         message_id = await _save(
             turn,
             progress,
@@ -257,7 +328,10 @@ async def answer_turn(turn: services.Turn, *, started: float | None = None) -> A
             input_tokens=completion.input_tokens if completion else 0,
             output_tokens=completion.output_tokens if completion else 0,
         )
-        yield {"type": "sources", "citations": citations}
+        if explain:
+            yield retrieval_event(retrieval, chunks, answer=answer)
+        shown = sources.shown_citations(bot=bot, channel=turn.conversation.channel, citations=citations)
+        yield {"type": "sources", "citations": shown}
         yield {"type": "done", "message_id": str(message_id)}
     except (asyncio.CancelledError, GeneratorExit):
         # The visitor left (socket closed, SSE client gone): keep what they saw.
@@ -280,10 +354,12 @@ async def answer(
     text: str,
     conversation_id: uuid.UUID | None = None,
     public_key: str | None = None,
+    explain: bool = False,
 ) -> AsyncIterator[Event]:
     """Save the question and answer it. Refusals (quota, a conversation that is not the
     participant's, an empty or too long message, a switched-off bot) come as one error event."""
     started = time.monotonic()
+    log_context.bind(organization=bot.organization_id, bot=bot.id, question=text)
     try:
         turn = await database_sync_to_async(services.turn_start)(
             bot=bot, participant=participant, text=text, conversation_id=conversation_id, public_key=public_key
@@ -291,5 +367,5 @@ async def answer(
     except ApplicationError as error:
         yield application_error_event(error)
         return
-    async for event in answer_turn(turn, started=started):
+    async for event in answer_turn(turn, started=started, explain=explain):
         yield event

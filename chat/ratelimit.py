@@ -13,7 +13,9 @@ from collections.abc import Iterable, Mapping
 from django.conf import settings
 from django_ratelimit.core import get_usage
 
+from chatsphere import metrics
 from chatsphere.errors import RateLimited
+from chatsphere.text.durations import wait_in_words
 
 VISITOR = "visitor"
 IP = "ip"
@@ -36,9 +38,10 @@ def rate_limit_hit(limits: Iterable[tuple[str, str]]) -> None:
         )
         if usage and usage["should_limit"] and usage["limit"]:
             retry_after = max(retry_after, int(usage["time_left"]), 1)
+            metrics.rate_limit_refused(scope)
     if retry_after:
         raise RateLimited(
-            f"You are sending messages too quickly. Please wait {retry_after} seconds and try again.",
+            f"You are sending messages too quickly. Please wait {wait_in_words(retry_after)} and try again.",
             retry_after=retry_after,
         )
 
@@ -55,10 +58,10 @@ def client_ip(scope: Mapping[str, object]) -> str:
     CHATSPHERE_TRUSTED_PROXY_COUNT proxies (as the API's throttles do). IPv6 clients are grouped
     by /64, since one host usually holds a whole /64."""
     client = scope.get("client") or ("",)
-    address = str(client[0] or "")  # type: ignore[index]
+    address = str(client[0] or "")  # type: ignore[index]  # an ASGI scope's client: a (host, port) pair
     proxies = settings.CHATSPHERE_TRUSTED_PROXY_COUNT
     if proxies:
-        forwarded = _header(scope.get("headers") or [], b"x-forwarded-for")  # type: ignore[arg-type]
+        forwarded = _header(scope.get("headers") or [], b"x-forwarded-for")  # type: ignore[arg-type]  # an ASGI scope's headers: (bytes, bytes) pairs
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if hops:
             address = hops[-min(proxies, len(hops))]

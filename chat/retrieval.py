@@ -14,6 +14,7 @@ import asyncio
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from channels.db import database_sync_to_async
@@ -23,8 +24,9 @@ from django.db import connection
 from bots.models import Bot
 from chat import relevance
 from chat.curated.matching import CuratedMatch
+from chat.dense_batch import dense_batcher
 from chatsphere.ai.providers import get_embedder, get_vector_store
-from chatsphere.ai.types import VectorMatch
+from chatsphere.ai.types import BatchVectorStore, VectorMatch
 from chatsphere.text.query import name_terms
 from chatsphere.text.word_weights import word_weight
 from documents.lexical import EMPTY_SEARCH, lexical_index, query_terms
@@ -108,7 +110,7 @@ def _match_key(match: VectorMatch) -> tuple[uuid.UUID, int] | None:
         head, _, tail = match.id.rpartition(":")
         document_id, index = head, tail
     try:
-        return uuid.UUID(str(document_id)), int(index)  # type: ignore[arg-type]
+        return uuid.UUID(str(document_id)), int(index)  # type: ignore[arg-type]  # a list or bad value raises, caught below
     except (TypeError, ValueError):
         return None
 
@@ -145,7 +147,7 @@ def _scope_params(bot: Bot) -> list[object]:
     return [_db_uuid(bot.organization_id), _db_uuid(bot.id), DocumentStatus.READY.value]
 
 
-def _rows(sql: str, params: list[object]) -> list[_Candidate]:
+def _rows(sql: str, params: Sequence[Any]) -> list[_Candidate]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -210,14 +212,21 @@ def _fuse(candidates: list[_Candidate], *, dense_weight: float) -> None:
 
 
 def rank(
-    *, bot: Bot, question: str, vector: np.ndarray | None, limit: int
+    *,
+    bot: Bot,
+    question: str,
+    vector: np.ndarray | None,
+    limit: int,
+    matches: Sequence[VectorMatch] | None = None,
 ) -> tuple[list[RetrievedChunk], QuestionEvidence]:
-    """The bot's chunks for a question, fused from both indexes, best first (no relevance cut)."""
+    """The bot's chunks for a question, fused from both indexes, best first (no relevance cut).
+    `matches`: the vector store's DENSE_CANDIDATES for `vector`, when already searched."""
     candidates: dict[int, _Candidate] = {}
     if vector is not None:
-        matches = get_vector_store().query(
-            namespace=bot_namespace(bot.id), vector=vector, top_k=DENSE_CANDIDATES, include_metadata=False
-        )
+        if matches is None:
+            matches = get_vector_store().query(
+                namespace=bot_namespace(bot.id), vector=vector, top_k=DENSE_CANDIDATES, include_metadata=False
+            )
         dense = _dense_candidates(matches)
         if dense:
             for candidate in _rows_by_key(bot, list(dense)):
@@ -284,8 +293,12 @@ def can_search(bot: Bot) -> bool:
     return bool(bot.embedder) and bot.embedder == get_embedder().name
 
 
-def _search(bot: Bot, question: str, vector: np.ndarray | None) -> Retrieval:
-    chunks, evidence = rank(bot=bot, question=question, vector=vector, limit=max(bot.top_k, relevance.CANDIDATES))
+def _search(
+    bot: Bot, question: str, vector: np.ndarray | None, matches: Sequence[VectorMatch] | None = None
+) -> Retrieval:
+    chunks, evidence = rank(
+        bot=bot, question=question, vector=vector, limit=max(bot.top_k, relevance.CANDIDATES), matches=matches
+    )
     return decide(bot, chunks, evidence)
 
 
@@ -297,9 +310,13 @@ async def question_vector(bot: Bot, question: str) -> np.ndarray | None:
 async def retrieve(*, bot: Bot, question: str, vector: np.ndarray | None) -> Retrieval:
     """The bot's best chunks for a question (`vector`: its embedding, from `question_vector`) and
     whether they answer it. Raises ProviderError when a provider fails."""
+    matches = None
+    if vector is not None and isinstance(get_vector_store(), BatchVectorStore):
+        # Searched together with the other questions being answered now (one matrix product).
+        matches = await dense_batcher().query(namespace=bot_namespace(bot.id), vector=vector, top_k=DENSE_CANDIDATES)
     # Not thread-sensitive: a remote store's network wait must not hold up the database thread
     # every other socket of this process shares; the local store opens its own connection.
-    return await database_sync_to_async(_search, thread_sensitive=False)(bot, question, vector)
+    return await database_sync_to_async(_search, thread_sensitive=False)(bot, question, vector, matches)
 
 
 def retrieve_sync(*, bot: Bot, question: str) -> Retrieval:

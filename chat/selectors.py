@@ -5,22 +5,41 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import Organization
+from accounts.tenancy import Actor
 from bots.models import Bot
-from chat.models import Conversation, Message, MessageRole
+from chat.models import Channel, Conversation, Message, MessageRole
 from chat.participants import Participant
-from chatsphere.errors import NotFound
+from chat.sources import shown_citations
+from chatsphere.errors import InvalidInput, NotFound
 
 
-def conversation_list(*, organization: Organization, bot: Bot) -> QuerySet[Conversation]:
-    return Conversation.objects.filter(organization=organization, bot=bot).annotate(message_count=Count("messages"))
+def conversation_list(*, organization: Organization, bot: Bot, channel: str = "") -> QuerySet[Conversation]:
+    """A bot's conversations; `channel`, when given, must be one of `Channel`."""
+    conversations = Conversation.objects.filter(organization=organization, bot=bot)
+    if channel:
+        if channel not in Channel.values:
+            raise InvalidInput({"channel": [f"Must be one of: {', '.join(Channel.values)}."]})
+        conversations = conversations.filter(channel=channel)
+    # Counted per row in a subquery rather than by joining and grouping every message of the bot:
+    # a page of 50 then counts the messages of those 50 only.
+    counts = (
+        Message.objects.filter(conversation=OuterRef("pk"))
+        .order_by()
+        .values("conversation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return conversations.annotate(message_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0))
 
 
-def conversation_get(*, organization: Organization, conversation_id: uuid.UUID) -> Conversation:
+def access_conversation_by_id(actor: Actor, conversation_id: uuid.UUID) -> Conversation:
+    """The actor's conversation with this id; missing and another organization's give the same NotFound."""
     conversation = (
-        Conversation.objects.filter(organization=organization, id=conversation_id).select_related("bot").first()
+        Conversation.objects.filter(organization=actor.organization, id=conversation_id).select_related("bot").first()
     )
     if conversation is None:
         raise NotFound("Conversation not found.")
@@ -43,9 +62,12 @@ def conversation_messages(*, conversation: Conversation) -> QuerySet[Message]:
     )
 
 
-def message_get(*, organization: Organization, message_id: uuid.UUID) -> Message:
+def access_message_by_id(actor: Actor, message_id: uuid.UUID) -> Message:
+    """The actor's message with this id; missing and another organization's give the same NotFound."""
     message = (
-        Message.objects.filter(organization=organization, id=message_id).select_related("conversation__bot").first()
+        Message.objects.filter(organization=actor.organization, id=message_id)
+        .select_related("conversation__bot")
+        .first()
     )
     if message is None:
         raise NotFound("Message not found.")
@@ -79,12 +101,33 @@ def participant_history(*, bot: Bot, participant: Participant, conversation_id: 
             "id": str(message.id),
             "role": message.role,
             "content": message.content,
-            "citations": message.citations,
+            "citations": shown_citations(bot=bot, channel=conversation.channel, citations=message.citations),
             "feedback": message.feedback,
             "created_at": message.created_at.isoformat(),
         }
         for message in recent_messages(conversation=conversation, limit=HISTORY_LIMIT)
         if message.role == MessageRole.USER or not message.error or message.content
+    ]
+
+
+#: Conversations a visitor gets listed (the newest ones).
+PARTICIPANT_CONVERSATIONS_LIMIT = 20
+
+
+def participant_conversations(*, bot: Bot, participant: Participant) -> list[dict[str, object]]:
+    """The participant's own conversations with this bot, newest first, as the widget lists them: a
+    verified visitor's from every browser, an anonymous visitor's from this browser's token."""
+    conversations = Conversation.objects.filter(
+        organization_id=bot.organization_id, bot=bot, **participant.conversation_filter()
+    ).order_by("-created_at", "-id")[:PARTICIPANT_CONVERSATIONS_LIMIT]
+    return [
+        {
+            "id": str(conversation.id),
+            "title": conversation.title,
+            "created_at": conversation.created_at.isoformat(),
+            "last_message_at": conversation.last_message_at.isoformat() if conversation.last_message_at else None,
+        }
+        for conversation in conversations
     ]
 
 
@@ -97,12 +140,22 @@ def conversation_search(
     until: datetime | None = None,
     unanswered: bool = False,
     feedback: str = "",
+    text: str = "",
 ) -> QuerySet[Conversation]:
     """A bot's conversations, newest first, narrowed by the dashboard's filters. `feedback` is
-    "up", "down" (some answer rated so) or "none" (no answer rated)."""
-    conversations = conversation_list(organization=organization, bot=bot).order_by("-created_at", "-id")
-    if channel:
-        conversations = conversations.filter(channel=channel)
+    "up", "down" (some answer rated so) or "none" (no answer rated); `text` keeps those where a
+    message (the visitor's or the bot's) contains it, in any case.
+
+    The text is looked for per conversation, through the messages' conversation index (the
+    conversations are already the organization's; naming the organization in the subquery again
+    lets the database prefer its organization-wide index and read every message of the
+    organization once per conversation)."""
+    conversations = conversation_list(organization=organization, bot=bot, channel=channel).order_by(
+        "-created_at", "-id"
+    )
+    if text := text.strip():
+        containing = Message.objects.filter(conversation=OuterRef("pk"), content__icontains=text)
+        conversations = conversations.filter(Exists(containing))
     if since is not None:
         conversations = conversations.filter(created_at__gte=since)
     if until is not None:
@@ -117,3 +170,9 @@ def conversation_search(
     elif feedback == "none":
         conversations = conversations.exclude(Exists(answers.filter(feedback__isnull=False)))
     return conversations
+
+
+def conversation_counts(*, organization: Organization) -> dict[uuid.UUID, int]:
+    """How many conversations each bot of the organization has (bots without any are absent)."""
+    rows = Conversation.objects.filter(organization=organization).order_by().values("bot_id").annotate(n=Count("pk"))
+    return {row["bot_id"]: row["n"] for row in rows}

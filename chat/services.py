@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tenancy import Actor, require_role
 from bots.models import Bot
-from chat import selectors
+from chat import events, selectors
 from chat.models import Channel, Conversation, Message, MessageRole
 from chat.participants import Participant
 from chatsphere.errors import ApplicationError, NotFound
@@ -85,7 +86,7 @@ def _current_bot(bot: Bot, participant: Participant, public_key: str | None) -> 
     )
     if unavailable:
         raise ApplicationError("This assistant is not available right now.", code="bot_unavailable")
-    return current  # type: ignore[return-value]
+    return current  # type: ignore[return-value]  # not None: `unavailable` covers a missing bot
 
 
 @transaction.atomic
@@ -110,6 +111,9 @@ def turn_start(
             bot=bot,
             channel=participant.channel,
             visitor_id=participant.visitor_id,
+            verified_user_id=participant.verified_user_id,
+            verified_email=participant.verified_email,
+            verified_name=participant.verified_name,
             user_id=participant.user_id,
             title=_title(text),
             origin_page=participant.origin_page[:2000],
@@ -128,6 +132,14 @@ def turn_start(
     conversation.save(update_fields=["last_message_at", "updated_at"])
     conversation.bot = bot
     return Turn(bot=bot, conversation=conversation, question=question, history=history, conversation_created=created)
+
+
+def api_turn_start(*, actor: Actor, bot: Bot, text: str, conversation_id: uuid.UUID | None = None) -> Turn:
+    """An API client's question to one of its organization's bots: every role may ask."""
+    require_role(actor, Role.MEMBER, action="chat with bots")
+    if bot.organization_id != actor.organization.id:
+        raise NotFound("Bot not found.")
+    return turn_start(bot=bot, participant=Participant(channel=Channel.API), text=text, conversation_id=conversation_id)
 
 
 @transaction.atomic
@@ -161,10 +173,12 @@ def answer_save(
     Conversation.objects.filter(id=conversation.id).update(
         last_message_at=message.created_at, updated_at=timezone.now()
     )
+    if unanswered:
+        events.unanswered_announce(message)
     return message
 
 
-def _rate(message: Message, rating: object) -> Message:
+def _rate(message: Message, rating: object, *, rated_by: str) -> Message:
     if rating not in (1, -1) or isinstance(rating, bool):
         raise ApplicationError(
             "Rate an answer with 1 (helpful) or -1 (not helpful).",
@@ -173,8 +187,11 @@ def _rate(message: Message, rating: object) -> Message:
         )
     if message.role != MessageRole.ASSISTANT or message.error:
         raise ApplicationError("Only the bot's answers can be rated.", code="not_an_answer")
+    changed = message.feedback != rating
     message.feedback = rating
     message.save(update_fields=["feedback", "updated_at"])
+    if changed:
+        events.feedback_announce(message, rated_by=rated_by)
     return message
 
 
@@ -184,7 +201,7 @@ def message_rate(*, actor: Actor, message: Message, rating: object) -> Message:
     require_role(actor, Role.MEMBER, action="rate answers")
     if message.organization_id != actor.organization.id:
         raise NotFound("Message not found.")
-    return _rate(message, rating)
+    return _rate(message, rating, rated_by="member")
 
 
 @transaction.atomic
@@ -204,4 +221,33 @@ def message_rate_by_participant(
     )
     if message is None:
         raise NotFound("Message not found.")
-    return _rate(message, rating)
+    return _rate(message, rating, rated_by="visitor")
+
+
+def conversations_finish_idle(*, limit: int = 500) -> int:
+    """Announce conversations quiet for `CHATSPHERE_CONVERSATION_IDLE_MINUTES` (once per quiet
+    spell: a conversation that resumes is announced again when it goes quiet again). Only spells
+    that began within the last day count, so a first run does not announce all of history."""
+    idle_since = timezone.now() - timedelta(minutes=settings.CHATSPHERE_CONVERSATION_IDLE_MINUTES)
+    candidates = (
+        Conversation.objects.filter(last_message_at__lt=idle_since, last_message_at__gte=idle_since - timedelta(days=1))
+        .filter(Q(finished_announced_at__isnull=True) | Q(finished_announced_at__lt=F("last_message_at")))
+        .order_by("last_message_at")
+        .values_list("id", flat=True)[:limit]
+    )
+    announced = 0
+    for conversation_id in list(candidates):
+        with transaction.atomic():
+            conversation = (
+                Conversation.objects.select_for_update()
+                .filter(id=conversation_id, last_message_at__lt=idle_since)
+                .filter(Q(finished_announced_at__isnull=True) | Q(finished_announced_at__lt=F("last_message_at")))
+                .first()
+            )
+            if conversation is None:  # a message arrived meanwhile, or another run announced it
+                continue
+            conversation.finished_announced_at = timezone.now()
+            conversation.save(update_fields=["finished_announced_at", "updated_at"])
+            events.finished_announce(conversation)
+            announced += 1
+    return announced

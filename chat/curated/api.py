@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,13 +13,18 @@ from rest_framework.response import Response
 from chat import selectors as chat_selectors
 from chat.curated import selectors, services
 from chat.models import CURATED_ANSWER_MAX, CURATED_QUESTION_MAX, CuratedAnswer, Message
+from chatsphere.api.pagination import CreatedCursorPagination
+from chatsphere.api.schema import error_responses
 from chatsphere.api.views import TenantAPIView, register_url_object
 from chatsphere.errors import NotFound
 
 register_url_object(
     "curated_answer_id",
-    lambda organization, value: selectors.curated_answer_get(organization=organization, curated_answer_id=value),
+    selectors.access_curated_answer_by_id,
 )
+
+
+DUPLICATE = "The bot already has an answer to this question (`duplicate_question`, `curated_answer_id`)."
 
 
 class CuratedAnswerOutput(serializers.ModelSerializer):
@@ -59,11 +64,15 @@ class CuratedAnswerChange(serializers.Serializer):
 
 
 class SearchQuery(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="Words in the question or the answer"
+    )
 
 
 class UnansweredQuery(serializers.Serializer):
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=200, default=50, help_text="At most this many questions"
+    )
 
 
 class UnansweredOutput(serializers.Serializer):
@@ -78,18 +87,17 @@ def _source_message(request_value: uuid.UUID | None, view: TenantAPIView) -> Mes
     if request_value is None:
         return None
     try:
-        return chat_selectors.message_get(organization=view.actor.organization, message_id=request_value)
+        return chat_selectors.access_message_by_id(view.actor, request_value)
     except NotFound as exc:
         exc.errors = {"source_message_id": ["No answer of this bot has this id."]}
         raise
 
 
 class BotCuratedAnswerListApi(TenantAPIView):
+    pagination_class = CreatedCursorPagination
+
     @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, required=False, description="Words in the question or the answer"),
-            OpenApiParameter("page_size", int, required=False),
-        ],
+        parameters=[SearchQuery],
         responses=CuratedAnswerOutput(many=True),
         summary="Curated answers of a bot, newest first",
     )
@@ -105,7 +113,7 @@ class BotCuratedAnswerListApi(TenantAPIView):
 
     @extend_schema(
         request=CuratedAnswerInput,
-        responses={201: CuratedAnswerOutput},
+        responses={201: CuratedAnswerOutput, **error_responses(409, description=DUPLICATE)},
         summary="Write the answer to a question (admin or owner)",
     )
     def post(self, request: Request, bot_id: uuid.UUID) -> Response:
@@ -127,7 +135,11 @@ class CuratedAnswerDetailApi(TenantAPIView):
     def get(self, request: Request, curated_answer_id: uuid.UUID) -> Response:
         return Response(CuratedAnswerOutput(self.url_objects["curated_answer_id"]).data)
 
-    @extend_schema(request=CuratedAnswerChange, responses=CuratedAnswerOutput, summary="Change a curated answer")
+    @extend_schema(
+        request=CuratedAnswerChange,
+        responses={200: CuratedAnswerOutput, **error_responses(409, description=DUPLICATE)},
+        summary="Change a curated answer",
+    )
     def patch(self, request: Request, curated_answer_id: uuid.UUID) -> Response:
         data = CuratedAnswerChange(data=request.data)
         data.is_valid(raise_exception=True)
@@ -144,7 +156,7 @@ class CuratedAnswerDetailApi(TenantAPIView):
 
 class BotUnansweredApi(TenantAPIView):
     @extend_schema(
-        parameters=[OpenApiParameter("limit", int, required=False, description="At most this many (1-200, 50)")],
+        parameters=[UnansweredQuery],
         responses=inline_serializer("UnansweredList", {"results": UnansweredOutput(many=True)}),
         summary="Questions the bot answered with its fallback, newest first, one row per question",
     )

@@ -33,7 +33,7 @@ def vector_from_bytes(data: bytes | memoryview | None) -> np.ndarray | None:
 def is_current(entry: CuratedAnswer, embedder: Embedder) -> bool:
     """Whether the entry's vector was made by this embedder (a name keeps across dimensions)."""
     stored = entry.question_embedding
-    return entry.embedder == embedder.name and bool(stored) and len(stored) == embedder.dimension * 4
+    return entry.embedder == embedder.name and stored is not None and len(stored) == embedder.dimension * 4
 
 
 def embed_question(entry: CuratedAnswer, embedder: Embedder) -> None:

@@ -21,15 +21,6 @@ class CuratedAnswerForm(forms.Form):
     #: The bot answer being corrected, when the form was opened from a conversation.
     source = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
-    def full_clean(self) -> None:
-        super().full_clean()
-        # Tie each field to its error messages so screen readers announce them with the field.
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": f"{self[name].auto_id}_errors"}
-                )
-
 
 class AnswerSearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Search")

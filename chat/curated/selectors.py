@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Organization
+from accounts.tenancy import Actor
 from bots.models import Bot
 from chat.curated.matching import covers
 from chat.curated.text import content_terms, question_key
@@ -31,9 +32,10 @@ def curated_answer_list(*, organization: Organization, bot: Bot, search: str = "
     return entries.defer("question_embedding")
 
 
-def curated_answer_get(*, organization: Organization, curated_answer_id: uuid.UUID) -> CuratedAnswer:
+def access_curated_answer_by_id(actor: Actor, curated_answer_id: uuid.UUID) -> CuratedAnswer:
+    """The actor's curated answer with this id; missing and another organization's give the same NotFound."""
     entry = (
-        CuratedAnswer.objects.filter(organization=organization, id=curated_answer_id)
+        CuratedAnswer.objects.filter(organization=actor.organization, id=curated_answer_id)
         .select_related("bot", "created_by", "updated_by")
         .defer("question_embedding")
         .first()
@@ -113,12 +115,12 @@ def unanswered_questions(
                 "conversation_id": conversation_id,
             }
         else:
-            row["count"] += 1  # type: ignore[operator]
+            row["count"] += 1  # type: ignore[operator]  # the count is an int; the row dict mixes value types
     result = []
     for key, row in rows.items():
-        if key in curated_keys or covers(curated_terms=curated_terms, question=row["question"]):  # type: ignore[arg-type]
+        if key in curated_keys or covers(curated_terms=curated_terms, question=row["question"]):  # type: ignore[arg-type]  # the question is a str; the row dict mixes value types
             continue
-        result.append(UnansweredQuestion(**row))  # type: ignore[arg-type]
+        result.append(UnansweredQuestion(**row))  # type: ignore[arg-type]  # the row's keys are UnansweredQuestion's fields
         if len(result) >= limit:
             break
     return result

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import uuid
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -41,7 +43,7 @@ def _validated(question: object, answer: object) -> tuple[str, str]:
     return question_text, answer_text
 
 
-def _refuse_duplicate(*, bot: Bot, key: str, exclude_id: object = None) -> None:
+def _refuse_duplicate(*, bot: Bot, key: str, exclude_id: uuid.UUID | None = None) -> None:
     existing = CuratedAnswer.objects.filter(organization_id=bot.organization_id, bot=bot, question_key=key)
     if exclude_id is not None:
         existing = existing.exclude(id=exclude_id)
@@ -77,10 +79,10 @@ def _embed(entry: CuratedAnswer) -> None:
         entry.question_embedding, entry.embedder = None, ""
 
 
-def _save(entry: CuratedAnswer, **kwargs: object) -> None:
+def _save(entry: CuratedAnswer, **kwargs: Any) -> None:
     try:
         with transaction.atomic():
-            entry.save(**kwargs)  # type: ignore[arg-type]
+            entry.save(**kwargs)
     except IntegrityError as exc:  # the same question saved concurrently
         _refuse_duplicate(bot=entry.bot, key=entry.question_key, exclude_id=entry.id)
         raise exc

@@ -7,7 +7,6 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -21,8 +20,8 @@ from chat import selectors as chat_selectors
 from chat.curated import selectors, services
 from chat.curated.forms import AnswerSearchForm, CuratedAnswerForm
 from chat.models import CuratedAnswer, Message
-from chatsphere.dashboard import OrganizationMixin, apply_errors
-from chatsphere.errors import ApplicationError, NotFound
+from chatsphere.dashboard import OrganizationMixin
+from chatsphere.errors import NotFound
 
 PAGE_SIZE = 50
 
@@ -75,7 +74,7 @@ class AnswerCreateView(BotMixin, _AnswerForm):
                 message_id = uuid.UUID(str(source_id))
             except ValueError as exc:
                 raise NotFound("Message not found.") from exc
-            self.source = chat_selectors.message_get(organization=self.actor.organization, message_id=message_id)
+            self.source = chat_selectors.access_message_by_id(self.actor, message_id)
             if self.source.conversation.bot_id != self.bot.id:
                 raise NotFound("Message not found.")
 
@@ -93,17 +92,13 @@ class AnswerCreateView(BotMixin, _AnswerForm):
         return super().get_context_data(source=self.source, **kwargs)
 
     def form_valid(self, form: CuratedAnswerForm) -> HttpResponse:
-        try:
-            entry = services.curated_answer_create(
-                actor=self.actor,
-                bot=self.bot,
-                question=form.cleaned_data["question"],
-                answer=form.cleaned_data["answer"],
-                source_message=self.source,
-            )
-        except (ValidationError, ApplicationError) as exc:
-            apply_errors(form, exc)
-            return self.form_invalid(form)
+        entry = services.curated_answer_create(
+            actor=self.actor,
+            bot=self.bot,
+            question=form.cleaned_data["question"],
+            answer=form.cleaned_data["answer"],
+            source_message=self.source,
+        )
         return self.saved(entry, "saved")
 
 
@@ -111,9 +106,7 @@ class _EntryMixin(OrganizationMixin):
     kwargs: dict[str, Any]
 
     def resolve_objects(self) -> None:
-        self.entry: CuratedAnswer = selectors.curated_answer_get(
-            organization=self.actor.organization, curated_answer_id=self.kwargs["curated_answer_id"]
-        )
+        self.entry: CuratedAnswer = selectors.access_curated_answer_by_id(self.actor, self.kwargs["curated_answer_id"])
         require_role(self.actor, Role.ADMIN, action="change answers")
 
 
@@ -127,16 +120,12 @@ class AnswerEditView(_EntryMixin, _AnswerForm):
         )
 
     def form_valid(self, form: CuratedAnswerForm) -> HttpResponse:
-        try:
-            entry = services.curated_answer_update(
-                actor=self.actor,
-                curated_answer=self.entry,
-                question=form.cleaned_data["question"],
-                answer=form.cleaned_data["answer"],
-            )
-        except (ValidationError, ApplicationError) as exc:
-            apply_errors(form, exc)
-            return self.form_invalid(form)
+        entry = services.curated_answer_update(
+            actor=self.actor,
+            curated_answer=self.entry,
+            question=form.cleaned_data["question"],
+            answer=form.cleaned_data["answer"],
+        )
         return self.saved(entry, "updated")
 
 

@@ -8,7 +8,7 @@ from chat.curated.text import question_key
 from chat.models import Channel, Conversation, CuratedAnswer, Message, MessageRole
 
 
-class ConversationFactory(DjangoModelFactory):
+class ConversationFactory(DjangoModelFactory[Conversation]):
     class Meta:
         model = Conversation
 
@@ -19,7 +19,7 @@ class ConversationFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Question {n}")
 
 
-class MessageFactory(DjangoModelFactory):
+class MessageFactory(DjangoModelFactory[Message]):
     class Meta:
         model = Message
 
@@ -34,7 +34,7 @@ class AnswerFactory(MessageFactory):
     model = "gemini-test"
 
 
-class CuratedAnswerFactory(DjangoModelFactory):
+class CuratedAnswerFactory(DjangoModelFactory[CuratedAnswer]):
     """A stored entry without its vector (the first match embeds it, as after an embedder change)."""
 
     class Meta:

@@ -15,17 +15,19 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import Role
-from accounts.services import api_key_create
+from accounts.services.api_keys import api_key_create
 from accounts.tenancy import Actor
 from bots.models import Bot
 from chat.models import Channel, Conversation, Message, MessageRole
 from chat.tests.conftest import ALLOWED, TIDES_TEXT, add_document
 from chat.tests.factories import AnswerFactory, ConversationFactory, MessageFactory
 from conftest import Tenant, jwt_client
+from documents.models import DocumentStatus
+from documents.tests.factories import DocumentFactory
 from tests.fakes.gemini import FakeGemini
 
 QUESTION = "How much does the Puffin Island ferry cost?"
-CITATION_FIELDS = {"number", "kind", "document_id", "curated_answer_id", "title", "page", "snippet", "score"}
+CITATION_FIELDS = {"number", "kind", "document_id", "curated_answer_id", "title", "page", "snippet", "score", "url"}
 pytestmark = pytest.mark.timeout(120)
 
 
@@ -108,7 +110,7 @@ def test_event_stream_carries_the_events_in_order(ferry_bot, tenant_a, how):
     saved = Message.objects.get(id=events[-1]["message_id"])
     assert saved.content == text
     assert saved.conversation_id == Conversation.objects.get(id=events[0]["id"]).id
-    assert set(events[-2]["citations"][0]) == CITATION_FIELDS
+    assert set(events[-2]["citations"][0]) == CITATION_FIELDS | {"preview"}
 
 
 def test_continuing_a_conversation(ferry_bot, tenant_a):
@@ -403,10 +405,12 @@ def test_widget_config_with_cors_for_an_allowed_origin(tenant_a):
         widget_title="Ask Harbour",
         primary_color="#112233",
         position="left",
+        theme="dark",
         welcome_message="Ahoy!",
         suggested_questions=["When does the ferry leave?"],
         allowed_origins=[ALLOWED],
     )
+    DocumentFactory(bot=bot, title="Ferry timetable")
     response = APIClient().get(config_url(bot), HTTP_ORIGIN=ALLOWED)
 
     assert response.status_code == HTTPStatus.OK
@@ -416,13 +420,36 @@ def test_widget_config_with_cors_for_an_allowed_origin(tenant_a):
         "title": "Ask Harbour",
         "primary_color": "#112233",
         "position": "left",
+        "theme": "dark",
         "welcome_message": "Ahoy!",
         "suggested_questions": ["When does the ferry leave?"],
+        "source_previews": True,
         "max_message_chars": 4000,
         "socket_path": f"/ws/widget/{bot.public_key}/",
     }
     preflight = APIClient().options(config_url(bot), HTTP_ORIGIN=ALLOWED, HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
     assert preflight["Access-Control-Allow-Origin"] == ALLOWED
+
+
+@pytest.mark.parametrize("status", [None, DocumentStatus.PROCESSING, DocumentStatus.FAILED])
+def test_widget_config_of_a_bot_without_ready_documents_does_not_invite_questions(tenant_a, status):
+    bot = Bot.objects.create(
+        organization=tenant_a.organization,
+        name="Support",
+        welcome_message="Ask me anything about the ferries!",
+        suggested_questions=["When does the ferry leave?"],
+        allowed_origins=[ALLOWED],
+    )
+    if status is not None:
+        DocumentFactory(bot=bot, title="Ferry timetable", status=status)
+    DocumentFactory(bot=Bot.objects.create(organization=tenant_a.organization, name="Other"), title="Timetable")
+
+    body = APIClient().get(config_url(bot), HTTP_ORIGIN=ALLOWED).json()
+
+    assert body["welcome_message"] == (
+        "Hi! I can't answer questions yet: my documents are still being added. Please check back soon."
+    )
+    assert body["suggested_questions"] == []
 
 
 @pytest.mark.parametrize(

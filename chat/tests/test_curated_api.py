@@ -10,7 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from accounts.services import api_key_create
+from accounts.services.api_keys import api_key_create
 from accounts.tenancy import Actor
 from bots.tests.factories import BotFactory
 from chat.models import CuratedAnswer

@@ -188,7 +188,7 @@ class TestUpdateAndDelete:
         with pytest.raises((NotFound, PermissionDenied)):
             services.curated_answer_delete(actor=actor, curated_answer=entry)
         with pytest.raises(NotFound):
-            selectors.curated_answer_get(organization=tenant_b.organization, curated_answer_id=entry.id)
+            selectors.access_curated_answer_by_id(actor, entry.id)
         assert rows() == before
 
     @pytest.mark.parametrize("role", WRITERS)

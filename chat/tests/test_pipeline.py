@@ -79,7 +79,13 @@ async def test_answer_streams_tokens_then_sources_then_done_and_is_saved():
     saved = await database_sync_to_async(message)(events)
     assert saved.role == MessageRole.ASSISTANT
     assert saved.content == text
-    assert saved.citations == events[-2]["citations"]
+    (saved_citation,) = saved.citations
+    # Saved with its passage and the sentence the answer quotes; neither is sent.
+    assert saved_citation["chunk"] == 0
+    assert saved_citation["highlights"] == [
+        "Tickets for the Puffin Island ferry cost twelve euros for adults and five euros for children."
+    ]
+    assert citation == {k: v for k, v in saved_citation.items() if k not in {"chunk", "highlights"}} | {"preview": True}
     assert saved.unanswered is False and saved.error == ""
     assert saved.model == "offline"
     assert saved.latency_ms is not None and saved.time_to_first_token_ms is not None
@@ -195,7 +201,11 @@ async def test_gemini_answer_streams_and_records_usage(gemini: FakeGemini):
     saved = await database_sync_to_async(message)(events)
     assert saved.model == "gemini-fake-001"
     assert saved.input_tokens > 0 and saved.output_tokens == count_tokens(answer_text(events))
-    assert saved.citations == events[-2]["citations"]
+    # The model's words are not quoted: the passage's sentence sharing most with "[1]"'s claim is.
+    assert saved.citations[0]["highlights"] == [
+        "Tickets for the Puffin Island ferry cost twelve euros for adults and five euros for children."
+    ]
+    assert citation["url"] is None and citation["preview"] is True
 
     (request,) = gemini.requests(STREAM)
     assert request.path == f"/v1beta/models/{bot.model}:streamGenerateContent" or request.path.endswith(
@@ -415,3 +425,23 @@ async def test_another_participants_conversation_cannot_be_continued():
     for outcome in (refused, api):
         assert outcome == [{"type": "error", "code": "not_found", "message": "Conversation not found."}]
     assert await Message.objects.filter(conversation_id=events[0]["id"]).acount() == 2
+
+
+async def test_questions_asked_at_once_find_what_each_finds_alone():
+    """Concurrent questions share one dense search (one matrix product); each still gets its own passages."""
+    from chat.retrieval import question_vector, retrieve
+
+    bot, _ = await knowledgeable_bot()
+    questions = [FERRY_QUESTION, "When does the bakery open?", "How are the loaves baked?", "Is there a dog fee?"]
+    alone = [await database_sync_to_async(retrieve_sync)(bot=bot, question=question) for question in questions]
+
+    async def search(question: str):
+        return await retrieve(bot=bot, question=question, vector=await question_vector(bot, question))
+
+    together = await asyncio.gather(*(search(question) for question in questions))
+
+    def key(retrieval):
+        return [(c.document_id, c.chunk_index, round(c.score, 5)) for c in retrieval.chunks], retrieval.relevant
+
+    assert [key(found) for found in together] == [key(found) for found in alone]
+    assert key(together[0]) != key(together[1])  # a ferry question and a bakery one find different passages

@@ -16,10 +16,8 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from bots.models import Bot
-from chat.consumers import CLOSE_BOT_UNAVAILABLE
-from chat.groups import bot_sockets_recheck
 from chat.models import Channel, Conversation, Message, MessageRole
-from chat.tests.conftest import ALLOWED, TIDES_TEXT, add_document, add_pdf, answer_text
+from chat.tests.conftest import ALLOWED, BAKERY_TEXT, TIDES_TEXT, add_document, add_pdf, answer_text
 from chat.visitors import visitor_token_issue
 from chatsphere.asgi import application
 from tests.fakes.gemini import FakeGemini
@@ -45,6 +43,7 @@ class Socket:
         self.communicator = communicator
         self.connected = connected
         self.session = session or {}
+        self.numbers: list[tuple[str, int]] = []
 
     async def send(self, data: Any) -> None:
         await self.communicator.send_json_to(data)
@@ -57,6 +56,13 @@ class Socket:
         return await self.until_end()
 
     async def receive(self) -> dict[str, Any]:
+        """The next event; its place in its answer's stream (`stream_id`, `seq`) goes to `numbers`."""
+        event = await self.receive_numbered()
+        if "seq" in event:
+            self.numbers.append((event.pop("stream_id"), event.pop("seq")))
+        return event
+
+    async def receive_numbered(self) -> dict[str, Any]:
         return await self.communicator.receive_json_from(timeout=WAIT)
 
     async def until_end(self) -> list[dict[str, Any]]:
@@ -166,11 +172,7 @@ async def test_widget_answer_through_gemini_cites_document_and_page(bot, sockets
 
     events = await socket.ask("Do children pay to enter the aquarium?")
 
-    assert [event["text"] for event in events if event["type"] == "token"] == [
-        "Children under six ",
-        "enter for free ",
-        "[1].",
-    ]
+    assert answer_text(events) == "Children under six enter for free [1]."
     (cited,) = events[-2]["citations"]
     assert (cited["document_id"], cited["page"], cited["number"]) == (str(pdf.id), 2, 1)
     prompt = str(gemini.requests()[-1])
@@ -255,23 +257,6 @@ async def test_inactive_bot_or_unknown_key_is_refused(bot, sockets):
     bot.is_active = False
     await bot.asave(update_fields=["is_active"])
     assert not (await connect(sockets, widget(bot))).connected
-
-
-async def test_switching_the_bot_off_closes_open_sockets(bot, sockets):
-    socket = await connect(sockets, widget(bot))
-    assert socket.connected
-
-    def switch_off() -> None:
-        Bot.objects.filter(id=bot.id).update(is_active=False)
-        bot_sockets_recheck(organization_id=bot.organization_id, bot_id=bot.id)
-
-    await database_sync_to_async(switch_off)()
-
-    event = await socket.receive()
-    assert event["type"] == "error" and event["code"] == "bot_unavailable"
-    closed = await socket.communicator.receive_output(timeout=WAIT)
-    assert closed == {"type": "websocket.close", "code": CLOSE_BOT_UNAVAILABLE}
-    socket.connected = False
 
 
 async def test_widget_records_the_page_and_browser(bot, sockets):
@@ -458,6 +443,33 @@ async def test_feedback_over_the_socket(bot, sockets):
 # --- one answer at a time, limits -----------------------------------------------------------
 
 
+LONG_ANSWER = " ".join(f"Ferry{number}" for number in range(60)) + " [1]."
+
+
+async def test_tokens_arriving_together_reach_the_visitor_merged_in_fewer_frames(bot, sockets, gemini: FakeGemini):
+    gemini.script(text=LONG_ANSWER, words_per_chunk=1)
+    socket = await connect(sockets, widget(bot))
+
+    events = await socket.ask(QUESTION)
+
+    tokens = [event["text"] for event in events if event["type"] == "token"]
+    assert "".join(tokens) == LONG_ANSWER
+    assert tokens[0] == "Ferry0 "  # the first token is never held back
+    assert len(tokens) < 61 / 2  # 61 model events, sent as far fewer frames
+    assert types(events)[-2:] == ["sources", "done"]
+    saved = await Message.objects.aget(id=events[-1]["message_id"])
+    assert saved.content == LONG_ANSWER
+
+
+async def test_tokens_paced_slower_than_the_merge_window_arrive_one_by_one(bot, sockets, gemini: FakeGemini):
+    gemini.script(chunks=["Twelve ", "euros ", "[1]."], chunk_delay=0.6)
+    socket = await connect(sockets, widget(bot))
+
+    events = await socket.ask(QUESTION)
+
+    assert [event["text"] for event in events if event["type"] == "token"] == ["Twelve ", "euros ", "[1]."]
+
+
 async def test_one_answer_in_flight_per_connection(bot, sockets, gemini: FakeGemini):
     gate = threading.Event()
     gemini.script(chunks=["Twelve ", "euros ", "[1]."], gate=gate)
@@ -479,7 +491,7 @@ async def test_one_answer_in_flight_per_connection(bot, sockets, gemini: FakeGem
     assert types(await socket.ask("And for children?"))[-1] == "done"
 
 
-async def test_leaving_mid_answer_keeps_what_the_visitor_saw(bot, sockets, gemini: FakeGemini):
+async def test_leaving_mid_answer_still_saves_the_whole_answer(bot, sockets, gemini: FakeGemini):
     gate = threading.Event()
     gemini.script(chunks=["Twelve ", "euros ", "[1]."], gate=gate)
     socket = await connect(sockets, widget(bot))
@@ -491,8 +503,179 @@ async def test_leaving_mid_answer_keeps_what_the_visitor_saw(bot, sockets, gemin
         socket.connected = False
     finally:
         gate.set()
-    answer = await Message.objects.aget(role=MessageRole.ASSISTANT)
-    assert answer.content == "Twelve " and answer.error == "The answer was interrupted."
+    # The answer goes on without the socket (the visitor may come back for the rest).
+    answer = await saved_answer()
+    assert answer.content == "Twelve euros [1]." and answer.error == ""
+
+
+async def saved_answer() -> Message:
+    """The assistant message, once saved (an answer whose socket left is saved when it ends)."""
+    for _ in range(WAIT * 20):
+        answer = await Message.objects.filter(role=MessageRole.ASSISTANT).order_by("-created_at").afirst()
+        if answer is not None:
+            return answer
+        await asyncio.sleep(0.05)
+    raise AssertionError("no answer was saved")
+
+
+# --- resuming an answer after the socket dropped ----------------------------------------------
+
+#: Forty words, sent by the model one per event, 50 ms apart: two seconds of streaming.
+FORTY_WORDS = (
+    "The Puffin Island ferry leaves the north pier every morning at seven and returns at five; "
+    "a return ticket costs twelve euros for adults, five for children under twelve, and "
+    "bicycles travel free of charge on the lower deck [1]."
+)
+
+
+async def drop_after_words(socket: Socket, words: int) -> list[dict[str, Any]]:
+    """Ask, read numbered events until `words` words arrived, then drop the socket."""
+    await socket.send({"type": "message", "text": QUESTION})
+    seen: list[dict[str, Any]] = []
+    while len(answer_text(seen).split()) < words:
+        seen.append(await socket.receive_numbered())
+    await socket.close()
+    socket.connected = False
+    return seen
+
+
+async def resume(socket: Socket, stream_id: str, after: int) -> list[dict[str, Any]]:
+    await socket.send({"type": "resume", "stream_id": stream_id, "after": after})
+    events = []
+    while not events or events[-1]["type"] not in ("done", "error"):
+        events.append(await socket.receive_numbered())
+    return events
+
+
+async def test_a_dropped_socket_resumes_the_answer_with_every_token_once(bot, sockets, gemini: FakeGemini):
+    assert len(FORTY_WORDS.split()) == 40
+    gemini.script(text=FORTY_WORDS, words_per_chunk=1, chunk_delay=0.05)
+    first = await connect(sockets, widget(bot))
+    before = await drop_after_words(first, 5)
+    stream_id, last = before[-1]["stream_id"], before[-1]["seq"]
+
+    again = await connect(sockets, widget(bot), query={"visitor_token": first.session["visitor_token"]})
+    after = await resume(again, stream_id, last)
+
+    events = before + after
+    assert [event["seq"] for event in events] == list(range(1, len(events) + 1)), "none lost, none twice"
+    assert {event["stream_id"] for event in events} == {stream_id}
+    assert answer_text(events) == FORTY_WORDS
+    assert answer_text(before).split() == FORTY_WORDS.split()[: len(answer_text(before).split())]
+    assert types(events)[0] == "conversation" and types(events)[-2:] == ["sources", "done"]
+    answer = await Message.objects.aget(id=events[-1]["message_id"])
+    assert (answer.content, answer.error) == (FORTY_WORDS, "")
+    assert types(await again.ask("And for children?"))[-1] == "done", "the socket answers again"
+
+
+async def test_resuming_from_the_start_replays_a_finished_answer(bot, sockets):
+    first = await connect(sockets, widget(bot))
+    await first.send({"type": "message", "text": QUESTION})
+    events = []
+    while not events or events[-1]["type"] != "done":
+        events.append(await first.receive_numbered())
+
+    replayed = await resume(first, events[0]["stream_id"], 0)
+    assert replayed == events
+    assert await resume(first, events[0]["stream_id"], len(events) - 1) == events[-1:]
+
+
+async def test_another_visitor_cannot_resume_an_answer(bot, sockets, gemini: FakeGemini, tenant_a):
+    gemini.script(text=FORTY_WORDS, words_per_chunk=1, chunk_delay=0.05)
+    owner = await connect(sockets, widget(bot))
+    stream_id = (await drop_after_words(owner, 3))[0]["stream_id"]
+
+    stranger = await connect(sockets, widget(bot))
+    member = await connect(sockets, playground(bot), f"http://{HOST}", extra=[await session_cookie(tenant_a.owner)])
+    for socket in (stranger, member):
+        refused = await resume(socket, stream_id, 0)
+        assert refused == [
+            {
+                "type": "error",
+                "code": "stream_expired",
+                "message": "This answer can no longer be resumed; load the conversation's history to see it.",
+                "request": "resume",
+                "stream_id": stream_id,
+            }
+        ]
+    again = await connect(sockets, widget(bot), query={"visitor_token": owner.session["visitor_token"]})
+    assert answer_text(await resume(again, stream_id, 0)) == FORTY_WORDS, "its own visitor still can"
+
+
+async def test_an_expired_answer_tells_the_visitor_to_load_the_history(bot, sockets, settings):
+    settings.CHATSPHERE_ANSWER_RESUME_SECONDS = 0.2
+    first = await connect(sockets, widget(bot))
+    await first.send({"type": "message", "text": QUESTION})
+    events = []
+    while not events or events[-1]["type"] != "done":
+        events.append(await first.receive_numbered())
+    await asyncio.sleep(1.2)  # Redis keeps keys whole seconds
+
+    (expired,) = await resume(first, events[0]["stream_id"], 3)
+    assert (expired["code"], expired["request"]) == ("stream_expired", "resume")
+    await first.send({"type": "history", "conversation_id": events[0]["id"]})
+    history = await first.receive()
+    assert history["messages"][-1]["content"] == answer_text(events)
+
+
+@pytest.mark.services
+async def test_with_redis_another_socket_resumes_from_the_redis_stream(bot, sockets, gemini: FakeGemini, settings):
+    """Several web processes: the reconnection may reach another one, which reads the answer's
+    events from Redis (while the first process goes on writing them there)."""
+    import redis.asyncio
+
+    gemini.script(text=FORTY_WORDS, words_per_chunk=1, chunk_delay=0.05)
+    first = await connect(sockets, widget(bot))
+    before = await drop_after_words(first, 5)
+    stream_id, last = before[-1]["stream_id"], before[-1]["seq"]
+    key = settings.CHATSPHERE_ANSWER_STREAMS_PREFIX + stream_id
+    client = redis.asyncio.Redis.from_url(settings.REDIS_URL)
+    try:
+        assert await client.xlen(key) >= len(before)
+
+        again = await connect(sockets, widget(bot), query={"visitor_token": first.session["visitor_token"]})
+        after = await resume(again, stream_id, last)
+
+        events = before + after
+        assert [event["seq"] for event in events] == list(range(1, len(events) + 1))
+        assert answer_text(events) == FORTY_WORDS
+        assert await client.xlen(key) == len(events)
+        assert 0 < await client.ttl(key) <= settings.CHATSPHERE_ANSWER_RESUME_SECONDS
+    finally:
+        await client.aclose()
+
+
+async def test_with_redis_unreachable_answers_still_stream_and_resuming_falls_back_to_history(bot, sockets, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:9/0"  # nothing listens there
+    socket = await connect(sockets, widget(bot))
+    await socket.send({"type": "message", "text": QUESTION})
+    events = []
+    while not events or events[-1]["type"] not in ("done", "error"):
+        events.append(await socket.receive_numbered())
+    assert types(events)[-1] == "done" and "twelve euros" in answer_text(events)
+
+    (refused,) = await resume(socket, events[0]["stream_id"], 1)
+    assert (refused["code"], refused["request"]) == ("stream_expired", "resume")
+    assert types(await socket.ask("Which pier does the ferry leave from?"))[-1] == "done"
+
+
+@pytest.mark.parametrize(
+    ("frame", "field"),
+    [
+        ({"type": "resume"}, '"stream_id"'),
+        ({"type": "resume", "stream_id": ["x"]}, '"stream_id"'),
+        ({"type": "resume", "stream_id": "abc", "after": -1}, '"after"'),
+        ({"type": "resume", "stream_id": "abc", "after": "3"}, '"after"'),
+        ({"type": "resume", "stream_id": "abc", "after": True}, '"after"'),
+    ],
+)
+async def test_bad_resume_frames_name_the_field(bot, sockets, frame, field):
+    socket = await connect(sockets, widget(bot))
+    await socket.send(frame)
+    error = await socket.receive()
+    assert (error["type"], error["code"], error["request"]) == ("error", "invalid", "resume")
+    assert error["message"].startswith(field)
+    assert types(await socket.ask(QUESTION))[-1] == "done", "the socket still answers"
 
 
 async def test_visitor_rate_limit_gives_a_rate_limited_event(bot, sockets, settings):
@@ -584,3 +767,48 @@ async def test_playground_cannot_continue_a_widget_conversation(bot, sockets, te
     socket = await connect(sockets, playground(bot), f"http://{HOST}", extra=[cookie])
     (event,) = await socket.ask(QUESTION, conversation_id)
     assert event["code"] == "not_found"
+
+
+async def test_playground_shows_every_passage_given_with_scores_and_which_were_cited(bot, sockets, tenant_a):
+    await database_sync_to_async(add_document)(bot, "Bakery", BAKERY_TEXT)
+    cookie = await session_cookie(tenant_a.owner)
+    socket = await connect(sockets, playground(bot), f"http://{HOST}", extra=[cookie])
+
+    events = await socket.ask(QUESTION)
+
+    assert types(events)[-3:] == ["retrieval", "sources", "done"]
+    retrieval = events[-3]
+    assert retrieval["fallback"] is None
+    passages = retrieval["passages"]
+    assert [passage["number"] for passage in passages] == list(range(1, len(passages) + 1))
+    assert passages[0]["title"] == "Ferries" and passages[0]["cited"] and passages[0]["given"]
+    assert all(isinstance(passage["score"], float) for passage in passages)
+    cited_numbers = {citation["number"] for citation in events[-2]["citations"]}
+    assert {passage["number"] for passage in passages if passage["cited"]} <= cited_numbers
+    assert retrieval["confidence"] >= retrieval["bar"] == pytest.approx(bot.strictness)
+
+
+async def test_playground_fallback_says_the_best_passage_and_the_bar_it_fell_below(bot, sockets, tenant_a):
+    await Bot.objects.filter(id=bot.id).aupdate(strictness=0.95)
+    cookie = await session_cookie(tenant_a.owner)
+    socket = await connect(sockets, playground(bot), f"http://{HOST}", extra=[cookie])
+
+    events = await socket.ask("Can dogs ride the ferry to Oslo in December?")
+
+    assert answer_text(events) == "No idea."
+    (retrieval,) = [event for event in events if event["type"] == "retrieval"]
+    assert retrieval["fallback"] == "below_bar"
+    assert retrieval["bar"] == pytest.approx(0.95)
+    assert retrieval["confidence"] < retrieval["bar"]
+    best = retrieval["passages"][0]
+    assert best["title"] == "Ferries" and not best["given"] and not best["cited"]
+
+
+async def test_widget_visitors_never_get_scores_or_the_strictness_bar(bot, sockets):
+    await Bot.objects.filter(id=bot.id).aupdate(strictness=0.95)
+    socket = await connect(sockets, widget(bot))
+
+    for question in (QUESTION, "Can dogs ride the ferry to Oslo in December?"):
+        events = await socket.ask(question)
+        assert "retrieval" not in types(events)
+        assert types(events)[-2:] == ["sources", "done"]
