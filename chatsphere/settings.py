@@ -13,8 +13,10 @@ import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from botocore.config import Config
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -136,14 +138,21 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "channels",
     "chatsphere.ai",
+    "audit",
     "accounts",
     "bots",
     "documents",
     "chat",
+    "webhooks",
+    "leads",
+    "privacy",
     "widget",
+    "demo",
 ]
 
 MIDDLEWARE = [
+    "chatsphere.log_context.RequestContextMiddleware",
+    "chatsphere.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "chatsphere.api.middleware.ApiBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -151,6 +160,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -188,7 +198,11 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "chatsphere.sqlite3",
+            "NAME": str(VAR_DIR / "chatsphere.sqlite3"),
+            # Kept open between requests and socket events: opening the file and running the
+            # pragmas around every database call was a sixth of an answer's CPU under load.
+            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # Writers queue instead of failing with "database is locked" when the ASGI server,
                 # eager tasks and the admin write at once.
@@ -204,20 +218,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    from redis.asyncio.retry import Retry as AsyncRetry
+    from redis.backoff import ExponentialBackoff
+    from redis.retry import Retry
+
+    # Pooled connections outlive a Redis restart: a command on one that Redis closed is retried on
+    # a fresh connection instead of failing the first requests and sockets after Redis returns.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CHATSPHERE_CACHE_PREFIX", "chatsphere"),
+            "OPTIONS": {"retry": Retry(ExponentialBackoff(cap=0.5, base=0.05), 2)},
         }
     }
-    CHANNEL_LAYERS = {
+    CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 # redis-py's default 5 s socket timeout equals channels_redis's 5 s blocking pop: an
                 # idle socket's receive would time out. The read timeout must be longer.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 30,
+                        "retry": AsyncRetry(ExponentialBackoff(cap=0.5, base=0.05), 2),
+                    }
+                ],
                 "prefix": env_str("CHATSPHERE_CHANNELS_PREFIX", "chatsphere"),
             },
         }
@@ -239,11 +266,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CHATSPHERE_TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = env_int("CHATSPHERE_TASK_TIME_LIMIT", 660)
 # Redelivery of an unacknowledged task must wait longer than the longest task may run.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
     "visibility_timeout": CELERY_TASK_TIME_LIMIT + env_int("CHATSPHERE_VISIBILITY_MARGIN", 300)
 }
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CHATSPHERE_WORKER_MAX_MEMORY_KB", 1_500_000)
 CELERY_TIMEZONE = "UTC"
+#: Workers log through LOGGING (JSON, masked) instead of Celery's own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- auth -------------------------------------------------------------------------------
 
@@ -266,7 +295,7 @@ INVITATION_TTL = timedelta(days=env_int("CHATSPHERE_INVITATION_TTL_DAYS", 7))
 
 # --- REST API ---------------------------------------------------------------------------
 
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiKeyAuthentication",
         "accounts.authentication.UserJWTAuthentication",
@@ -281,7 +310,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "chatsphere.api.pagination.CreatedCursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "chatsphere.api.schema.ChatSphereAutoSchema",
     "EXCEPTION_HANDLER": "chatsphere.api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Without a count, DRF would trust a client-sent X-Forwarded-For for throttling.
@@ -318,6 +347,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MemberRoleEnum": "accounts.models.Role",
         "MessageRoleEnum": "chat.models.MessageRole",
+        "ErrorCodeEnum": "chatsphere.api.schema.ERROR_CODE_CHOICES",
+        "DocumentStatusEnum": "documents.models.DocumentStatus",
+        "HandoffFieldEnum": "bots.models.HandoffField",
+        "HandoffEmailFieldEnum": "bots.models.HANDOFF_EMAIL_CHOICES",
+        "LeadStatusEnum": "leads.models.LeadStatus",
     },
 }
 
@@ -329,12 +363,14 @@ CHATSPHERE_RATE_LIMITS = {
     "signup_ip": env_rate("CHATSPHERE_RATE_SIGNUP_IP", "10/hour"),
     "password_reset_ip": env_rate("CHATSPHERE_RATE_PASSWORD_RESET_IP", "10/hour"),
     "password_reset_email": env_rate("CHATSPHERE_RATE_PASSWORD_RESET_EMAIL", "3/hour"),
+    # Re-sent verification e-mails per address.
+    "verification_email": env_rate("CHATSPHERE_RATE_VERIFICATION_EMAIL", "3/hour"),
 }
 #: Failed logins for one account before each further attempt must wait (doubling each time).
 CHATSPHERE_LOGIN_FAILURES_BEFORE_DELAY = env_int("CHATSPHERE_LOGIN_FAILURES_BEFORE_DELAY", 5)
 CHATSPHERE_LOGIN_MAX_DELAY_SECONDS = env_int("CHATSPHERE_LOGIN_MAX_DELAY_SECONDS", 900)
 #: Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted.
-CHATSPHERE_TRUSTED_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"]
+CHATSPHERE_TRUSTED_PROXY_COUNT: int = REST_FRAMEWORK["NUM_PROXIES"]
 
 
 # --- AI providers -----------------------------------------------------------------------
@@ -359,6 +395,8 @@ CHATSPHERE_PROVIDER_RETRY_DELAY = env_float("CHATSPHERE_PROVIDER_RETRY_DELAY", 1
 CHATSPHERE_LLM = env_str("CHATSPHERE_LLM", "auto")
 CHATSPHERE_EMBEDDINGS = env_str("CHATSPHERE_EMBEDDINGS", "auto")
 CHATSPHERE_VECTORSTORE = env_str("CHATSPHERE_VECTORSTORE", "auto")
+#: Memory (MB) each process may keep bots' vectors in with the local store (0: no budget).
+CHATSPHERE_VECTOR_CACHE_MB = env_int("CHATSPHERE_VECTOR_CACHE_MB", 256)
 
 # --- knowledge ingestion ---------------------------------------------------------------
 
@@ -376,16 +414,66 @@ CHATSPHERE_EXTRACTION_MAX_PAGES = env_int("CHATSPHERE_EXTRACTION_MAX_PAGES", 200
 CHATSPHERE_CHUNK_TOKENS = env_int("CHATSPHERE_CHUNK_TOKENS", 400)
 CHATSPHERE_CHUNK_OVERLAP = env_int("CHATSPHERE_CHUNK_OVERLAP", 60)
 CHATSPHERE_EMBED_BATCH = env_int("CHATSPHERE_EMBED_BATCH", 64)
+#: Passages one document may make (0: no limit); a larger document fails before anything is embedded.
+CHATSPHERE_MAX_CHUNKS_PER_DOCUMENT = env_int("CHATSPHERE_MAX_CHUNKS_PER_DOCUMENT", 20_000)
+# Knowledge quotas per organization and per bot (0: no limit); see documents/quotas.py.
+CHATSPHERE_ORG_MAX_DOCUMENTS = env_int("CHATSPHERE_ORG_MAX_DOCUMENTS", 5_000)
+CHATSPHERE_ORG_MAX_PAGES = env_int("CHATSPHERE_ORG_MAX_PAGES", 200_000)
+CHATSPHERE_ORG_MAX_CHUNKS = env_int("CHATSPHERE_ORG_MAX_CHUNKS", 1_000_000)
+CHATSPHERE_BOT_MAX_DOCUMENTS = env_int("CHATSPHERE_BOT_MAX_DOCUMENTS", 2_000)
+CHATSPHERE_BOT_MAX_PAGES = env_int("CHATSPHERE_BOT_MAX_PAGES", 100_000)
+CHATSPHERE_BOT_MAX_CHUNKS = env_int("CHATSPHERE_BOT_MAX_CHUNKS", 200_000)
+# Website crawls (documents/crawling): defaults an owner starts from, and caps no owner can pass.
+CHATSPHERE_CRAWL_DEFAULT_PAGES = env_int("CHATSPHERE_CRAWL_DEFAULT_PAGES", 50)
+CHATSPHERE_CRAWL_MAX_PAGES = env_int("CHATSPHERE_CRAWL_MAX_PAGES", 500)
+CHATSPHERE_CRAWL_DEFAULT_DEPTH = env_int("CHATSPHERE_CRAWL_DEFAULT_DEPTH", 2)
+CHATSPHERE_CRAWL_MAX_DEPTH = env_int("CHATSPHERE_CRAWL_MAX_DEPTH", 5)
+#: Pages of one site fetched at the same time, and the pause (seconds) each fetcher leaves between
+#: its requests (a site's robots.txt Crawl-delay, up to 10 s, wins when larger).
+CHATSPHERE_CRAWL_CONCURRENCY = env_int("CHATSPHERE_CRAWL_CONCURRENCY", 2)
+CHATSPHERE_CRAWL_DELAY_SECONDS = env_float("CHATSPHERE_CRAWL_DELAY_SECONDS", 0.5)
+#: How long one crawl may run before it stops (what it found by then is kept).
+CHATSPHERE_CRAWL_TIME_LIMIT = env_int("CHATSPHERE_CRAWL_TIME_LIMIT", 1800)
+#: How often beat looks for websites due for their scheduled re-crawl.
+CHATSPHERE_CRAWL_SCHEDULE_CHECK_SECONDS = env_int("CHATSPHERE_CRAWL_SCHEDULE_CHECK_SECONDS", 300)
 #: Runs of one document (crashes and lost workers included) before it is marked failed.
+# Without Redis (eager tasks), ingest after the upload's response instead of inside the request.
+CHATSPHERE_EAGER_INGEST_AFTER_RESPONSE = env_bool("CHATSPHERE_EAGER_INGEST_AFTER_RESPONSE", True)
 CHATSPHERE_INGEST_MAX_ATTEMPTS = env_int("CHATSPHERE_INGEST_MAX_ATTEMPTS", 3)
-#: A processing document whose heartbeat is older than this is taken to have lost its worker.
+#: A processing document whose heartbeat is older than this is taken to have lost its worker
+#: when its lease cannot be read (the cache is down).
 CHATSPHERE_INGEST_STALL_SECONDS = env_int("CHATSPHERE_INGEST_STALL_SECONDS", 300)
 CHATSPHERE_INGEST_RETRY_BACKOFF_MAX = env_int("CHATSPHERE_INGEST_RETRY_BACKOFF_MAX", 300)
-CHATSPHERE_SWEEP_INTERVAL_SECONDS = env_int("CHATSPHERE_SWEEP_INTERVAL_SECONDS", 60)
+#: Documents of one organization ingested at the same time (0: no limit); see documents/org_slots.py.
+CHATSPHERE_INGEST_SLOTS_PER_ORG = env_int("CHATSPHERE_INGEST_SLOTS_PER_ORG", 1)
+#: About how long (seconds) a document waits before trying again for one of its organization's slots.
+CHATSPHERE_INGEST_SLOT_RETRY_SECONDS = env_int("CHATSPHERE_INGEST_SLOT_RETRY_SECONDS", 10)
+#: How long a run's lease lasts without renewal (a dead run is taken over after at most this).
+CHATSPHERE_INGEST_LEASE_SECONDS = env_int("CHATSPHERE_INGEST_LEASE_SECONDS", 15)
+CHATSPHERE_SWEEP_INTERVAL_SECONDS = env_int("CHATSPHERE_SWEEP_INTERVAL_SECONDS", 30)
+# Retention: how often old conversations are looked for, and how many go per transaction.
+CHATSPHERE_RETENTION_INTERVAL_SECONDS = env_int("CHATSPHERE_RETENTION_INTERVAL_SECONDS", 3600)
+CHATSPHERE_RETENTION_BATCH_SIZE = env_int("CHATSPHERE_RETENTION_BATCH_SIZE", 500)
 CELERY_BEAT_SCHEDULE = {
     "sweep-stalled-documents": {
         "task": "documents.tasks.sweep_stalled_documents",
         "schedule": float(CHATSPHERE_SWEEP_INTERVAL_SECONDS),
+    },
+    "announce-finished-conversations": {
+        "task": "chat.tasks.announce_finished_conversations",
+        "schedule": float(env_int("CHATSPHERE_CONVERSATION_SCAN_SECONDS", 60)),
+    },
+    "retry-overdue-webhook-deliveries": {
+        "task": "webhooks.tasks.retry_overdue_deliveries",
+        "schedule": float(CHATSPHERE_SWEEP_INTERVAL_SECONDS),
+    },
+    "recrawl-due-websites": {
+        "task": "documents.tasks.recrawl_due_websites",
+        "schedule": float(CHATSPHERE_CRAWL_SCHEDULE_CHECK_SECONDS),
+    },
+    "apply-retention": {
+        "task": "privacy.tasks.apply_retention",
+        "schedule": float(CHATSPHERE_RETENTION_INTERVAL_SECONDS),
     },
 }
 
@@ -396,8 +484,73 @@ STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
+S3_ADDRESSING_STYLES = ("auto", "path", "virtual")
+
+
+def s3_upload_storage(
+    *,
+    bucket: str,
+    prefix: str = "chatsphere",
+    endpoint_url: str = "",
+    region: str = "",
+    access_key_id: str = "",
+    secret_access_key: str = "",
+    addressing_style: str = "",
+) -> dict[str, Any]:
+    """Uploads in an S3-compatible bucket (AWS, MinIO, R2, …), shared by every web process and worker.
+
+    Objects are private and never linked: `url()` carries no signature that could end up in a log.
+    Without keys, boto3 finds credentials its own way (AWS_* variables, an instance role)."""
+    if bool(access_key_id) != bool(secret_access_key):
+        raise ImproperlyConfigured(
+            "Set both CHATSPHERE_S3_ACCESS_KEY_ID and CHATSPHERE_S3_SECRET_ACCESS_KEY, or neither."
+        )
+    if addressing_style and addressing_style not in S3_ADDRESSING_STYLES:
+        raise ImproperlyConfigured(
+            f"CHATSPHERE_S3_ADDRESSING_STYLE must be one of {', '.join(S3_ADDRESSING_STYLES)}, "
+            f"got {addressing_style!r}."
+        )
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        "location": prefix.strip("/"),
+        "default_acl": "private",
+        "querystring_auth": False,
+        # Names are unique per document already; this keeps a second upload from replacing a first.
+        "file_overwrite": False,
+        # An upload waits for the storage a few seconds at most, then answers 503.
+        "client_config": Config(
+            connect_timeout=5,
+            read_timeout=30,
+            retries={"mode": "standard", "max_attempts": 3},
+            s3={"addressing_style": addressing_style or "auto"},
+        ),
+    }
+    if endpoint_url:
+        options["endpoint_url"] = endpoint_url
+    if region:
+        options["region_name"] = region
+    if access_key_id:
+        options["access_key"], options["secret_key"] = access_key_id, secret_access_key
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+#: Without a bucket, uploads stay on this host's disk under MEDIA_ROOT (the embedded default).
+CHATSPHERE_S3_BUCKET = env_str("CHATSPHERE_S3_BUCKET")
+UPLOAD_STORAGE = (
+    s3_upload_storage(
+        bucket=CHATSPHERE_S3_BUCKET,
+        prefix=env_str("CHATSPHERE_S3_PREFIX", "chatsphere"),
+        endpoint_url=env_str("CHATSPHERE_S3_ENDPOINT_URL"),
+        region=env_str("CHATSPHERE_S3_REGION"),
+        access_key_id=env_str("CHATSPHERE_S3_ACCESS_KEY_ID"),
+        secret_access_key=env_str("CHATSPHERE_S3_SECRET_ACCESS_KEY"),
+        addressing_style=env_str("CHATSPHERE_S3_ADDRESSING_STYLE").lower(),
+    )
+    if CHATSPHERE_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": UPLOAD_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -461,24 +614,68 @@ if not DEBUG:
         # The TLS-terminating proxy tells the app the original scheme.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # /healthz/ and /readyz/ are probed over plain HTTP inside the cluster.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$", r"^metrics$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
+#: `json`: one JSON object per record, with request, organization and bot ids (log collectors);
+#: `plain`: one line of text. Secrets and visitors' questions are masked in both.
+DJANGO_LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "json" if DATABASE_URL else "plain").lower()
+if DJANGO_LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be json or plain, not {DJANGO_LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "context": {"()": "chatsphere.log_context.ContextFilter"},
+        "redact": {"()": "chatsphere.log_redaction.RedactFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(organization_id)s %(bot_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": DJANGO_LOG_FORMAT,
+            "filters": ["context", "redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # At DEBUG they print every request to the file storage with its signed headers.
+        **{name: {"level": "WARNING"} for name in ("boto3", "botocore", "s3transfer")},
+    },
 }
+
+#: Error reports to Sentry (docs/deploy.md, "Error reports"); unset, nothing is sent.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from chatsphere.error_reporting import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT"),
+        release=env_str("SENTRY_RELEASE"),
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )
+
+#: The bearer token Prometheus sends to `/metrics`; unset, the endpoint answers 404 (docs/deploy.md, "Monitoring").
+CHATSPHERE_METRICS_TOKEN = env_str("CHATSPHERE_METRICS_TOKEN")
 
 # --- chat
 #: Visitor and playground questions an organization may ask per calendar month (UTC); 0 = unlimited.
 CHATSPHERE_MONTHLY_MESSAGE_QUOTA = env_int("CHATSPHERE_MONTHLY_MESSAGE_QUOTA", 0)
 CHATSPHERE_CHAT_MAX_MESSAGE_CHARS = env_int("CHATSPHERE_CHAT_MAX_MESSAGE_CHARS", 4000)
+#: Seconds an open socket trusts its last access check before asking the database again (the
+#: services that withdraw access also tell open sockets at once; this bounds a lost notice).
+CHATSPHERE_SOCKET_ACCESS_RECHECK_SECONDS = 2.0
 #: Earlier turns of a conversation sent with each question, newest first, up to this many tokens.
 CHATSPHERE_CHAT_HISTORY_TOKENS = env_int("CHATSPHERE_CHAT_HISTORY_TOKENS", 1500)
 #: The dense (vector) side's share, 0-1, of hybrid retrieval's fused score; unset: 0.1 with the
@@ -489,6 +686,14 @@ CHATSPHERE_HYBRID_DENSE_WEIGHT = (
     else None
 )
 CHATSPHERE_CHAT_LLM_TIMEOUT = env_float("CHATSPHERE_CHAT_LLM_TIMEOUT", 60.0)
+#: Seconds a stopping web process gives answers and HTTP streams in progress before it cuts them
+#: short (chatsphere.serve); keep it below the process manager's stop timeout.
+CHATSPHERE_SHUTDOWN_GRACE_SECONDS = env_float("CHATSPHERE_SHUTDOWN_GRACE_SECONDS", 25.0)
+#: Seconds the events of an answer are kept after its last one, so that a client whose socket
+#: dropped can reconnect and receive the rest (docs/chat.md, "Resuming an answer").
+CHATSPHERE_ANSWER_RESUME_SECONDS = env_int("CHATSPHERE_ANSWER_RESUME_SECONDS", 120)
+#: Start of the Redis keys holding those events (with REDIS_URL set).
+CHATSPHERE_ANSWER_STREAMS_PREFIX = env_str("CHATSPHERE_ANSWER_STREAMS_PREFIX", "chatsphere:answer:")
 #: Tries of one answer when the model fails before its first token (never after).
 CHATSPHERE_CHAT_LLM_ATTEMPTS = env_int("CHATSPHERE_CHAT_LLM_ATTEMPTS", 2)
 #: Requests per period (`N/s`, `N/m`, `N/h`): questions per widget visitor and per client IP over
@@ -498,5 +703,23 @@ CHATSPHERE_CHAT_RATE_LIMITS = {
     "ip": env_rate("CHATSPHERE_RATE_CHAT_IP", "60/m", multiplier=True),
     "api": env_rate("CHATSPHERE_RATE_CHAT_API", "120/m", multiplier=True),
 }
+#: Contact forms (leads) a widget visitor, and a client IP, may send per period (docs/leads.md).
+CHATSPHERE_LEAD_RATE_LIMITS = {
+    "visitor": env_rate("CHATSPHERE_RATE_LEAD_VISITOR", "3/10m", multiplier=True),
+    "ip": env_rate("CHATSPHERE_RATE_LEAD_IP", "20/h", multiplier=True),
+}
 #: How long a widget visitor keeps its identity (and can resume its conversations).
 CHATSPHERE_VISITOR_TOKEN_MAX_AGE_DAYS = env_int("CHATSPHERE_VISITOR_TOKEN_MAX_AGE_DAYS", 90)
+
+# --- webhooks
+#: Minutes without a new message after which a conversation counts as finished (`conversation.finished`).
+CHATSPHERE_CONVERSATION_IDLE_MINUTES = env_int("CHATSPHERE_CONVERSATION_IDLE_MINUTES", 30)
+#: Seconds one webhook request may take (connect, send, answer) before the attempt counts as failed.
+CHATSPHERE_WEBHOOK_TIMEOUT = env_float("CHATSPHERE_WEBHOOK_TIMEOUT", 10.0)
+#: Attempts of one delivery (the first and its retries).
+CHATSPHERE_WEBHOOK_MAX_ATTEMPTS = env_int("CHATSPHERE_WEBHOOK_MAX_ATTEMPTS", 6)
+#: Pause before the first retry, in seconds; each further pause is four times longer, up to the maximum.
+CHATSPHERE_WEBHOOK_RETRY_BASE_SECONDS = env_float("CHATSPHERE_WEBHOOK_RETRY_BASE_SECONDS", 30.0)
+CHATSPHERE_WEBHOOK_RETRY_MAX_SECONDS = env_float("CHATSPHERE_WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600.0)
+#: Deliveries in a row that fail (every retry spent) before the endpoint is switched off; 0: never.
+CHATSPHERE_WEBHOOK_DISABLE_AFTER_FAILURES = env_int("CHATSPHERE_WEBHOOK_DISABLE_AFTER_FAILURES", 5)

@@ -8,6 +8,7 @@ these test-only changes:
   processes the tests start), mail kept in memory (`mail.outbox`), the test client's host
   allowed, plain HTTP (no HTTPS redirect) and static files served without a collectstatic manifest.
 
+- eager ingestion inline, even inside an ASGI request (the server ingests after the response).
 - a fast password hasher: Argon2 is slow by design and fixtures create many users. Tests of
   hashing itself restore the production list (`chatsphere.settings.PASSWORD_HASHERS`).
 - with Redis, every key of a test process (cache, channel layer, Celery broker) carries a prefix
@@ -42,6 +43,9 @@ WHITENOISE_USE_FINDERS = True
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+#: Eager ingestion finishes before the call that enqueued it returns, so tests see the outcome.
+CHATSPHERE_EAGER_INGEST_AFTER_RESPONSE = False
+
 #: One id per test run, shared by the xdist workers and by the processes the tests start.
 TEST_RUN_ID = os.environ.setdefault("CHATSPHERE_TEST_RUN", uuid.uuid4().hex[:10])
 #: `gw0`, `gw1`, … under pytest-xdist; `main` in a serial run.
@@ -63,6 +67,7 @@ if REDIS_URL:
             "CONFIG": {**CHANNEL_LAYERS["default"]["CONFIG"], "prefix": TEST_REDIS_PREFIX + "channels:"},
         }
     }
+    CHATSPHERE_ANSWER_STREAMS_PREFIX = TEST_REDIS_PREFIX + "answers:"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         **CELERY_BROKER_TRANSPORT_OPTIONS,
         "global_keyprefix": TEST_REDIS_PREFIX + "celery:",

@@ -1,11 +1,14 @@
+import sys
+
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template import loader
 from django.urls import include, path, re_path
 from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from chatsphere import health
+from chatsphere import health, unavailable
 from chatsphere.api_urls import api_not_found
 
 urlpatterns = [
@@ -35,12 +38,28 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
+    if unavailable.is_unavailable(sys.exc_info()[1]):
+        return _service_unavailable(request)
     if _wants_json(request):
         return JsonResponse({"detail": "Something went wrong on our side.", "code": "server_error"}, status=500)
     return defaults.server_error(request)
 
 
-def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def _service_unavailable(request: HttpRequest) -> HttpResponse:
+    """A dependency is down: worth trying again shortly (rendered without the database)."""
+    response: HttpResponse
+    if _wants_json(request):
+        response = JsonResponse(
+            {"detail": "The service is unavailable for a moment; try again shortly.", "code": "service_unavailable"},
+            status=503,
+        )
+    else:
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(unavailable.RETRY_AFTER_SECONDS)
+    return response
+
+
+def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"detail": "Bad request.", "code": "bad_request"}, status=400)
     return defaults.bad_request(request, exception)

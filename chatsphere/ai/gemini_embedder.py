@@ -16,12 +16,13 @@ from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
 
+from chatsphere import metrics
 from chatsphere.ai.types import ProviderError
 
 try:  # google-genai's default transport since 3.0; plain httpx when it is missing
     import httpx2
 except ImportError:  # pragma: no cover - depends on the installed extras
-    httpx2 = None
+    httpx2 = None  # type: ignore[assignment]  # an optional extra
 
 try:  # the SDK switches its async calls to aiohttp whenever aiohttp is importable
     import aiohttp
@@ -76,17 +77,31 @@ def gemini_provider_error(error: BaseException, *, operation: str, api_key: str 
     429, 408, 5xx, timeouts and connection errors are transient; other 4xx are not.
     """
     if isinstance(error, genai_errors.APIError):
-        status = int(error.code or 0)
-        detail = f"HTTP {status} {error.status or ''}".rstrip() + (f": {error.message}" if error.message else "")
-        transient = status in {408, 429} or status >= 500
-        code = _status_code(status, error.message or "")
-    elif isinstance(error, _TIMEOUTS):
+        return provider_error_for_status(
+            int(error.code or 0), error.status or "", error.message or "", operation=operation, api_key=api_key
+        )
+    if isinstance(error, _TIMEOUTS):
         detail, transient, code = "the request timed out", True, "timeout"
     elif isinstance(error, _CONNECTION_ERRORS):
         detail, transient, code = f"connection error ({type(error).__name__}: {error})", True, "connection"
     else:
         return None
-    message = f"Gemini {operation} failed: {detail}"
+    return _provider_error(f"Gemini {operation} failed: {detail}", transient=transient, code=code, api_key=api_key)
+
+
+def provider_error_for_status(
+    status: int, status_name: str, message: str, *, operation: str, api_key: str = ""
+) -> ProviderError:
+    """The ProviderError for Gemini's error reply `{"error": {"code", "status", "message"}}`:
+    429, 408 and 5xx are transient; other 4xx are not."""
+    detail = f"HTTP {status} {status_name}".rstrip() + (f": {message}" if message else "")
+    transient = status in {408, 429} or status >= 500
+    return _provider_error(
+        f"Gemini {operation} failed: {detail}", transient=transient, code=_status_code(status, message), api_key=api_key
+    )
+
+
+def _provider_error(message: str, *, transient: bool, code: str, api_key: str) -> ProviderError:
     if api_key:
         message = message.replace(api_key, "***")
     return ProviderError(message, transient=transient, code=code)
@@ -149,7 +164,15 @@ class GeminiEmbedder:
             try:
                 return self._embed_once(texts, task_type=task_type, title=title)
             except ProviderError as error:
-                if not error.transient or attempt >= self._max_attempts:
+                retrying = error.transient and attempt < self._max_attempts
+                metrics.provider_failed(
+                    provider="gemini",
+                    operation="embedding",
+                    code=error.code,
+                    transient=error.transient,
+                    retrying=retrying,
+                )
+                if not retrying:
                     raise
             time.sleep(backoff_delay(attempt, self._retry_initial_delay, self._retry_max_delay))
 
@@ -158,7 +181,7 @@ class GeminiEmbedder:
             task_type=task_type, title=title or None, output_dimensionality=self.dimension
         )
         try:
-            response = self._client.models.embed_content(model=self.model, contents=texts, config=config)
+            response = self._client.models.embed_content(model=self.model, contents=texts, config=config)  # type: ignore[arg-type]  # list[str] is a contents list; the stub's union of lists rejects it (invariance)
         except Exception as error:
             mapped = gemini_provider_error(error, operation="embedding", api_key=self._api_key)
             if mapped is None:

@@ -1,7 +1,8 @@
-"""Streaming answers from Gemini through google-genai's async client.
+"""Streaming answers from Gemini.
 
-The SDK's async transport is httpx2 (or aiohttp when that is installed); both hand over each
-server-sent event as it arrives, so deltas reach the visitor while the model is still writing.
+Generation streams through `gemini_stream.GeminiStreamClient` (httpx and orjson on the same REST
+endpoint and body as google-genai): each server-sent event is handed over as it arrives, so
+deltas reach the visitor while the model is still writing, without the SDK's per-event cost.
 """
 
 from __future__ import annotations
@@ -9,17 +10,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
-from google.genai import types
+import orjson
 
-from chatsphere.ai.gemini_embedder import backoff_delay, gemini_client, gemini_provider_error
+from chatsphere import metrics
+from chatsphere.ai.gemini_embedder import backoff_delay, gemini_provider_error
+from chatsphere.ai.gemini_stream import GeminiStreamClient
 from chatsphere.ai.types import Completion, LLMEvent, LLMRequest, ProviderError, TextDelta
 
 #: Finish reasons that mean the model withheld its answer.
 BLOCKED_FINISH_REASONS = frozenset(
     {"SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", "LANGUAGE"}
 )
-_NO_AFC = types.AutomaticFunctionCallingConfig(disable=True)
 
 
 @dataclass(slots=True)
@@ -27,25 +30,21 @@ class _StreamState:
     text_seen: bool = False
     chunks: int = 0
     finish_reason: str | None = None
-    usage: types.GenerateContentResponseUsageMetadata | None = None
+    usage: dict[str, Any] | None = None
     model_version: str | None = None
 
 
-def _enum_name(value: object) -> str:
-    return str(getattr(value, "value", value))
+def _first_candidate(event: dict[str, Any]) -> dict[str, Any] | None:
+    candidates = event.get("candidates")
+    return candidates[0] if candidates and isinstance(candidates[0], dict) else None
 
 
-def _chunk_text(chunk: types.GenerateContentResponse) -> str:
-    if not chunk.candidates or not chunk.candidates[0].content:
+def _event_text(candidate: dict[str, Any] | None) -> str:
+    """The answer text of a candidate: its parts' text, thoughts left out."""
+    if candidate is None:
         return ""
-    parts = chunk.candidates[0].content.parts or []
-    return "".join(part.text for part in parts if part.text and not part.thought)
-
-
-def _contents(request: LLMRequest) -> list[types.Content]:
-    if not request.contents:
-        raise ValueError("An LLM request needs at least one turn.")
-    return [types.Content(role=turn.role, parts=[types.Part(text=turn.text)]) for turn in request.contents]
+    parts = (candidate.get("content") or {}).get("parts") or []
+    return "".join(part.get("text") or "" for part in parts if not part.get("thought"))
 
 
 class GeminiLLM:
@@ -67,52 +66,50 @@ class GeminiLLM:
         self._max_attempts = max(1, max_attempts)
         self._retry_initial_delay = retry_initial_delay
         self._retry_max_delay = retry_max_delay
-        self._client = gemini_client(api_key=api_key, base_url=base_url)
+        self._client = GeminiStreamClient(api_key=api_key, base_url=base_url)
 
     async def stream(self, request: LLMRequest) -> AsyncIterator[LLMEvent]:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + request.timeout_seconds
-        contents = _contents(request)
+        if not request.contents:
+            raise ValueError("An LLM request needs at least one turn.")
         attempt = 0
         while True:
             attempt += 1
             yielded = False
             try:
-                async for event in self._attempt(request, contents, deadline):
+                async for event in self._attempt(request, deadline):
                     yielded = True
                     yield event
                 return
             except ProviderError as error:
                 delay = backoff_delay(attempt, self._retry_initial_delay, self._retry_max_delay)
                 retry = error.transient and not yielded and attempt < self._max_attempts
-                if not retry or loop.time() + delay >= deadline:
+                retry = retry and loop.time() + delay < deadline
+                metrics.provider_failed(
+                    provider="gemini",
+                    operation="generation",
+                    code=error.code,
+                    transient=error.transient,
+                    retrying=retry,
+                )
+                if not retry:
                     raise
             await asyncio.sleep(delay)
 
-    async def _attempt(
-        self, request: LLMRequest, contents: list[types.Content], deadline: float
-    ) -> AsyncIterator[LLMEvent]:
-        config = types.GenerateContentConfig(
-            system_instruction=request.system_instruction or None,
-            temperature=request.temperature,
-            max_output_tokens=request.max_output_tokens,
-            automatic_function_calling=_NO_AFC,
-        )
+    async def _attempt(self, request: LLMRequest, deadline: float) -> AsyncIterator[LLMEvent]:
         state = _StreamState()
-        chunks: AsyncIterator[types.GenerateContentResponse] | None = None
+        events: AsyncIterator[dict[str, Any]] | None = None
         try:
-            async with asyncio.timeout_at(deadline):
-                chunks = await self._client.aio.models.generate_content_stream(
-                    model=request.model, contents=contents, config=config
-                )
+            events = self._client.events(request)
             while True:
                 # The deadline wraps each read only: a timeout scope must not span a `yield`.
                 async with asyncio.timeout_at(deadline):
                     try:
-                        chunk = await anext(chunks)
+                        event = await anext(events)
                     except StopAsyncIteration:
                         break
-                text = self._observe(chunk, state)
+                text = self._observe(event, state)
                 if text:
                     yield TextDelta(text)
         except TimeoutError as error:
@@ -121,28 +118,35 @@ class GeminiLLM:
             ) from error
         except ProviderError:
             raise
+        except orjson.JSONDecodeError as error:
+            raise ProviderError(
+                "Gemini sent an event that is not JSON.", transient=not state.text_seen, code="bad_response"
+            ) from error
         except Exception as error:
             mapped = gemini_provider_error(error, operation="generation", api_key=self._api_key)
             if mapped is None:
                 raise
             raise mapped from error
         finally:
-            if chunks is not None:
-                await chunks.aclose()  # type: ignore[attr-defined]
+            if events is not None:
+                await events.aclose()  # type: ignore[attr-defined]  # the SDK's stream is an async generator
         yield self._completion(request, state)
 
     @staticmethod
-    def _observe(chunk: types.GenerateContentResponse, state: _StreamState) -> str:
+    def _observe(event: dict[str, Any], state: _StreamState) -> str:
         state.chunks += 1
-        if chunk.prompt_feedback and chunk.prompt_feedback.block_reason and not chunk.candidates:
-            reason = _enum_name(chunk.prompt_feedback.block_reason)
-            raise ProviderError(f"Gemini refused the prompt (blocked: {reason}).", transient=False, code="blocked")
-        if chunk.usage_metadata:
-            state.usage = chunk.usage_metadata
-        state.model_version = chunk.model_version or state.model_version
-        if chunk.candidates and chunk.candidates[0].finish_reason:
-            state.finish_reason = _enum_name(chunk.candidates[0].finish_reason)
-        text = _chunk_text(chunk)
+        candidate = _first_candidate(event)
+        block_reason = (event.get("promptFeedback") or {}).get("blockReason")
+        if block_reason and candidate is None:
+            raise ProviderError(
+                f"Gemini refused the prompt (blocked: {block_reason}).", transient=False, code="blocked"
+            )
+        if event.get("usageMetadata"):
+            state.usage = event["usageMetadata"]
+        state.model_version = event.get("modelVersion") or state.model_version
+        if candidate is not None and candidate.get("finishReason"):
+            state.finish_reason = str(candidate["finishReason"])
+        text = _event_text(candidate)
         state.text_seen = state.text_seen or bool(text)
         return text
 
@@ -163,11 +167,11 @@ class GeminiLLM:
             raise ProviderError(
                 "Gemini's stream ended before the answer was complete.", transient=True, code="incomplete_response"
             )
-        usage = state.usage
-        output_tokens = (usage.candidates_token_count or 0) + (usage.thoughts_token_count or 0) if usage else 0
+        usage = state.usage or {}
+        output_tokens = int(usage.get("candidatesTokenCount") or 0) + int(usage.get("thoughtsTokenCount") or 0)
         return Completion(
             finish_reason=state.finish_reason,
-            input_tokens=(usage.prompt_token_count or 0) if usage else 0,
+            input_tokens=int(usage.get("promptTokenCount") or 0),
             output_tokens=output_tokens,  # thinking tokens are billed as output
             model=state.model_version or request.model,
         )

@@ -2,13 +2,22 @@
 
 Each namespace (bot) is kept in memory as one float32 matrix, loaded on first search and
 reloaded only when the namespace's generation has moved (any process's write moves it), so a
-search costs one indexed lookup plus a matrix-vector product.
+search costs one indexed lookup plus a matrix-vector product. `query_many` answers the questions
+of many visitors with one matrix product: reading the matrix once for all of them is what makes
+the local store keep up with a crowd.
+
+The matrices a process keeps are bounded by a byte budget (`cache_bytes`, from
+`CHATSPHERE_VECTOR_CACHE_MB`): loading one more bot than fits evicts the bots searched least
+recently, which are read again from the database when next asked. A single namespace larger
+than the whole budget is still searched (it is loaded, used, and the first to go).
 """
 
 from __future__ import annotations
 
 import json
+import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,6 +38,14 @@ class _Matrix:
     document_ids: np.ndarray  # object array, for the per-document filter
     vectors: np.ndarray  # (n, dimension) float32
 
+    @property
+    def nbytes(self) -> int:
+        """Memory held: the arrays, and the id strings the object arrays point to."""
+        strings = sum(sys.getsizeof(value) for value in self.ids) + sum(
+            sys.getsizeof(value) for value in self.document_ids
+        )
+        return self.vectors.nbytes + self.pks.nbytes + self.ids.nbytes + self.document_ids.nbytes + strings
+
 
 _EMPTY = np.empty((0, 0), dtype=np.float32)
 
@@ -43,9 +60,13 @@ def _as_float32(values: np.ndarray | Sequence[float]) -> np.ndarray:
 class LocalStore:
     name = "local"
 
-    def __init__(self) -> None:
-        self._cache: dict[str, _Matrix] = {}
+    def __init__(self, *, cache_bytes: int = 0) -> None:
+        #: Most recently searched last; at most `cache_bytes` in all (0: no budget).
+        self._cache: OrderedDict[str, tuple[_Matrix, int]] = OrderedDict()
+        self._cache_bytes = cache_bytes
         self._lock = threading.Lock()
+        # One load at a time: concurrent first searches would each read the whole namespace.
+        self._load_lock = threading.Lock()
 
     # --- writes ----------------------------------------------------------------------------
 
@@ -121,7 +142,7 @@ class LocalStore:
         # Raw SQL: this runs on every search, and the ORM would double its cost.
         table = connection.ops.quote_name(VectorNamespace._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id, generation FROM {table} WHERE name = %s", [namespace])  # noqa: S608
+            cursor.execute(f"SELECT id, generation FROM {table} WHERE name = %s", [namespace])  # noqa: S608 - model's table  # nosec B608
             row = cursor.fetchone()
         return (int(row[0]), int(row[1])) if row else None
 
@@ -132,9 +153,46 @@ class LocalStore:
                 self._cache.pop(namespace, None)
             return None
         namespace_pk, generation = current
-        cached = self._cache.get(namespace)
-        if cached is not None and cached.generation == generation and cached.namespace_pk == namespace_pk:
+        cached = self._cached(namespace, namespace_pk, generation)
+        if cached is not None:
             return cached
+        with self._load_lock:
+            cached = self._cached(namespace, namespace_pk, generation)
+            if cached is not None:
+                return cached  # loaded by another thread meanwhile
+            return self._load(namespace, namespace_pk, generation)
+
+    def _cached(self, namespace: str, namespace_pk: int, generation: int) -> _Matrix | None:
+        with self._lock:
+            entry = self._cache.get(namespace)
+            if entry is None or entry[0].generation != generation or entry[0].namespace_pk != namespace_pk:
+                return None
+            self._cache.move_to_end(namespace)
+            return entry[0]
+
+    def _keep(self, namespace: str, matrix: _Matrix) -> None:
+        """Cache the matrix, then evict the least recently searched ones beyond the budget."""
+        size = matrix.nbytes
+        with self._lock:
+            self._cache.pop(namespace, None)
+            self._cache[namespace] = (matrix, size)
+            if not self._cache_bytes:
+                return
+            held = sum(entry[1] for entry in self._cache.values())
+            while held > self._cache_bytes and len(self._cache) > 1:
+                _, (_, evicted) = self._cache.popitem(last=False)
+                held -= evicted
+
+    def cached_namespaces(self) -> list[str]:
+        """The namespaces held in memory, least recently searched first."""
+        with self._lock:
+            return list(self._cache)
+
+    def cached_bytes(self) -> int:
+        with self._lock:
+            return sum(entry[1] for entry in self._cache.values())
+
+    def _load(self, namespace: str, namespace_pk: int, generation: int) -> _Matrix:
         rows = list(
             StoredVector.objects.filter(namespace_id=namespace_pk)
             .order_by("pk")
@@ -150,8 +208,7 @@ class LocalStore:
             ids = document_ids = np.empty(0, dtype=object)
             vectors = _EMPTY
         matrix = _Matrix(generation, namespace_pk, pks, ids, document_ids, vectors)
-        with self._lock:
-            self._cache[namespace] = matrix
+        self._keep(namespace, matrix)
         return matrix
 
     @staticmethod
@@ -159,7 +216,7 @@ class LocalStore:
         table = connection.ops.quote_name(StoredVector._meta.db_table)
         placeholders = ", ".join(["%s"] * len(pks))
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id, metadata FROM {table} WHERE id IN ({placeholders})", pks)  # noqa: S608
+            cursor.execute(f"SELECT id, metadata FROM {table} WHERE id IN ({placeholders})", pks)  # noqa: S608 - only %s marks  # nosec B608
             rows = cursor.fetchall()
         return {int(pk): value if isinstance(value, dict) else json.loads(value) for pk, value in rows}
 
@@ -172,15 +229,42 @@ class LocalStore:
         document_id: str | None = None,
         include_metadata: bool = True,
     ) -> list[VectorMatch]:
+        return self.query_many(
+            namespace=namespace,
+            vectors=[vector],
+            top_k=top_k,
+            document_id=document_id,
+            include_metadata=include_metadata,
+        )[0]
+
+    def query_many(
+        self,
+        *,
+        namespace: str,
+        vectors: Sequence[np.ndarray | Sequence[float]],
+        top_k: int,
+        document_id: str | None = None,
+        include_metadata: bool = True,
+    ) -> list[list[VectorMatch]]:
+        """`query` for several vectors at once (one matrix product), results in their order."""
+        if not vectors:
+            return []
         matrix = self._matrix(namespace)
         if matrix is None or matrix.ids.size == 0 or top_k <= 0:
-            return []
-        query = _as_float32(vector)
-        if query.shape[0] != matrix.vectors.shape[1]:
+            return [[] for _ in vectors]
+        queries = np.stack([_as_float32(vector) for vector in vectors]) if len(vectors) > 1 else None
+        if queries is None:
+            queries = _as_float32(vectors[0])[np.newaxis, :]
+        if queries.shape[1] != matrix.vectors.shape[1]:
             raise ValueError(
-                f"The query has {query.shape[0]} dimensions but this namespace holds {matrix.vectors.shape[1]}."
+                f"The query has {queries.shape[1]} dimensions but this namespace holds {matrix.vectors.shape[1]}."
             )
-        scores = matrix.vectors @ query
+        all_scores = queries @ matrix.vectors.T  # (questions, rows)
+        return [self._best(matrix, scores, top_k, document_id, include_metadata) for scores in all_scores]
+
+    def _best(
+        self, matrix: _Matrix, scores: np.ndarray, top_k: int, document_id: str | None, include_metadata: bool
+    ) -> list[VectorMatch]:
         if document_id is not None:
             scores[matrix.document_ids != document_id] = -np.inf
         k = min(top_k, scores.shape[0])

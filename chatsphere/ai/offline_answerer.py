@@ -184,20 +184,32 @@ def _with_answer(sentence: _Sentence, sentences: list[_Sentence], scorer: _Score
     return [sentence, following]
 
 
+@dataclass(frozen=True, slots=True)
+class Composed:
+    text: str
+    #: (source number, sentence) of every sentence quoted, whole and as the source has it.
+    quotes: tuple[tuple[int, str], ...] = ()
+
+
 def compose_answer(question: str, sources: Sequence[SourcePassage]) -> str:
     """The quoted answer, or "" when no sentence of the sources shares a search word with the question."""
+    return compose(question, sources).text
+
+
+def compose(question: str, sources: Sequence[SourcePassage]) -> Composed:
+    """The quoted answer and the sentences it quotes; an empty text when nothing answers."""
     curated = next((source for source in sources if source.curated), None)
     if curated is not None:
         # The owner's answer to this very question, as they wrote it.
-        return f"{curated.text.strip()} [{curated.number}]"
+        return Composed(f"{curated.text.strip()} [{curated.number}]")
     scorer = _Scorer(question)
     sentences = _sentences(sources)
     if scorer.total <= 0 or not sentences:
-        return ""
+        return Composed("")
     scored = sorted(((scorer.score(s), index) for index, s in enumerate(sentences)), reverse=True)
     best_score = scored[0][0]
     if best_score <= 0:
-        return ""
+        return Composed("")
     first = _with_answer(sentences[scored[0][1]], sentences, scorer)
     quotes = [first]
     covered = set().union(*(_stems(s.text) for s in first))
@@ -217,7 +229,8 @@ def compose_answer(question: str, sources: Sequence[SourcePassage]) -> str:
         source = group[0].source
         text = " ".join(_trim(s.text, scorer) for s in group)
         parts.append(f"“{text}” [{source.number}] ({_attribution(source)})")
-    return "\n\n".join(parts)
+    quoted = tuple((s.source.number, s.text) for group in quotes for s in group)
+    return Composed("\n\n".join(parts), quoted)
 
 
 class OfflineAnswerer:
@@ -241,7 +254,8 @@ class OfflineAnswerer:
 
     async def stream(self, request: LLMRequest) -> AsyncIterator[LLMEvent]:
         input_tokens = _tokens(request.question) + sum(_tokens(s.title) + _tokens(s.text) for s in request.sources)
-        answer = compose_answer(request.question, request.sources)
+        composed = compose(request.question, request.sources)
+        answer = composed.text
         if not answer:
             yield Completion(finish_reason="no_answer", input_tokens=input_tokens, output_tokens=0, model=self.name)
             return
@@ -250,5 +264,9 @@ class OfflineAnswerer:
             yield TextDelta("".join(words[start : start + WORDS_PER_DELTA]))
             await asyncio.sleep(0)  # let the consumer forward each delta as it comes
         yield Completion(
-            finish_reason="stop", input_tokens=input_tokens, output_tokens=_tokens(answer), model=self.name
+            finish_reason="stop",
+            input_tokens=input_tokens,
+            output_tokens=_tokens(answer),
+            model=self.name,
+            quotes=composed.quotes,
         )

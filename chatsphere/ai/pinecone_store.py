@@ -8,6 +8,7 @@ per delete) and every SDK failure surfaces as a ProviderError.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 from collections.abc import Callable, Iterator, Sequence
@@ -18,6 +19,7 @@ import numpy as np
 from pinecone import Pinecone, ServerlessSpec
 from pinecone import errors as pc_errors
 
+from chatsphere import metrics
 from chatsphere.ai.types import Metadata, ProviderError, VectorMatch, VectorRecord
 
 T = TypeVar("T")
@@ -169,6 +171,10 @@ class PineconeStore:
             mapped = pinecone_provider_error(error, operation=operation, api_key=self._api_key)
             if mapped is None:
                 raise
+            # The SDK has already retried what it retries; the caller's task may try again later.
+            metrics.provider_failed(
+                provider="pinecone", operation=operation, code=mapped.code, transient=mapped.transient, retrying=False
+            )
             raise mapped from error
 
     # --- writes ----------------------------------------------------------------------------
@@ -180,7 +186,7 @@ class PineconeStore:
         ]
         upserted = 0
         for batch in _batches_by_size(items, self._max_records, self._max_upsert_bytes):
-            response = self._call("upsert", lambda b=batch: self._index.upsert(vectors=b, namespace=namespace))
+            response = self._call("upsert", functools.partial(self._index.upsert, vectors=batch, namespace=namespace))
             upserted += int(response.upserted_count or 0)
         return upserted
 
@@ -188,7 +194,7 @@ class PineconeStore:
         unique = list(dict.fromkeys(ids))
         for start in range(0, len(unique), MAX_IDS_PER_DELETE):
             batch = unique[start : start + MAX_IDS_PER_DELETE]
-            self._call("delete", lambda b=batch: self._index.delete(ids=b, namespace=namespace), missing_ok=True)
+            self._call("delete", functools.partial(self._index.delete, ids=batch, namespace=namespace), missing_ok=True)
 
     def delete_document(self, *, namespace: str, document_id: str) -> None:
         # By id prefix rather than by metadata filter: list + delete-by-id works on every serverless

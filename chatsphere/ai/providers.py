@@ -23,6 +23,10 @@ _lock = threading.Lock()
 
 
 def _shared(kind: str, key: Hashable, build: Callable[[], T]) -> T:
+    # Every question asks for its providers several times: the common case takes no lock.
+    instance = _instances.get((kind, key))
+    if instance is not None:
+        return instance
     with _lock:
         instance = _instances.get((kind, key))
         if instance is None:
@@ -107,9 +111,9 @@ def get_vector_store() -> VectorStore:
     def build_local() -> VectorStore:
         from chatsphere.ai.local_store import LocalStore
 
-        return LocalStore()
+        return LocalStore(cache_bytes=settings.CHATSPHERE_VECTOR_CACHE_MB * 1024 * 1024)
 
-    return _shared("vector_store", (kind,), build_local)
+    return _shared("vector_store", (kind, settings.CHATSPHERE_VECTOR_CACHE_MB), build_local)
 
 
 def get_llm() -> LLM:

@@ -101,6 +101,24 @@ class VectorStore(Protocol):
         ...
 
 
+@runtime_checkable
+class BatchVectorStore(VectorStore, Protocol):
+    """A store that answers many queries of one namespace together more cheaply than one by one
+    (the local store: one matrix product instead of one pass over the matrix per question)."""
+
+    def query_many(
+        self,
+        *,
+        namespace: str,
+        vectors: Sequence[np.ndarray | Sequence[float]],
+        top_k: int,
+        document_id: str | None = None,
+        include_metadata: bool = True,
+    ) -> list[list[VectorMatch]]:
+        """`query` for each vector, results in the vectors' order."""
+        ...
+
+
 # --- language models --------------------------------------------------------------------
 
 
@@ -150,6 +168,9 @@ class Completion:
     input_tokens: int = 0
     output_tokens: int = 0
     model: str = ""
+    #: (source number, sentence) for each sentence quoted verbatim from a source, when the engine
+    #: knows them (the offline answerer); empty for a model's own words.
+    quotes: tuple[tuple[int, str], ...] = ()
 
 
 LLMEvent = TextDelta | Completion

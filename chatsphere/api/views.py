@@ -9,25 +9,28 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
+from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from accounts.models import ApiKey, Organization, User
+from accounts.models import ApiKey, User
 from accounts.tenancy import Actor, actor_for_organization, resolve_actor
+from chatsphere import log_context
+from chatsphere.api import rows
 
 ORGANIZATION_HEADER = "X-Organization"
 #: Session key of the organization selected in the dashboard.
 SESSION_ORGANIZATION_KEY = "organization_id"
 
-#: URL keyword -> selector(organization, value) that returns the object or raises NotFound.
-#: Each app registers the ids its routes take; a route with an unregistered id cannot serve.
-_URL_OBJECT_SELECTORS: dict[str, Callable[[Organization, Any], Any]] = {}
+#: URL keyword -> access helper(actor, value) that returns the actor's object or raises NotFound
+#: (`access_bot_by_id` and its kind). Each app registers the ids its routes take; a route with an
+#: unregistered id cannot serve.
+_URL_OBJECT_SELECTORS: dict[str, Callable[[Actor, Any], Any]] = {}
 
 
-def register_url_object(kwarg: str, selector: Callable[[Organization, Any], Any]) -> None:
+def register_url_object(kwarg: str, selector: Callable[[Actor, Any], Any]) -> None:
     _URL_OBJECT_SELECTORS[kwarg] = selector
 
 
@@ -42,11 +45,28 @@ def _credentials(request: Request) -> tuple[User | None, ApiKey | None]:
 
 
 class PaginatedMixin:
-    """List endpoints page with the project's cursor pagination."""
+    """List endpoints page with the project's cursor pagination. A view that pages sets
+    `pagination_class` (the schema then declares `{next, previous, results}`, `cursor` and
+    `page_size`); views that answer a whole list at once leave it unset."""
+
+    pagination_class: type[BasePagination] | None = None
+    request: Request  # set by the APIView this is mixed into
 
     def paginated_response(self, queryset: QuerySet, serializer_class: type[BaseSerializer]) -> Response:
-        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
-        page = paginator.paginate_queryset(queryset, self.request, view=self)  # type: ignore[attr-defined]
+        if self.pagination_class is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} pages its list: set `pagination_class`.")
+        paginator = self.pagination_class()
+        columns = rows.plain_columns(serializer_class)  # type: ignore[arg-type]  # a class is hashable; the stub's __hash__ is an instance method
+        if columns is not None:
+            # Plain columns: read as rows (same JSON, no model instances); the cursor needs its ordering.
+            ordering = tuple(name.lstrip("-") for name in getattr(paginator, "ordering", ()))
+            page_rows = paginator.paginate_queryset(
+                rows.as_rows(queryset, columns, also=ordering, expressions=rows.row_expressions(serializer_class)),
+                self.request,
+                view=self,  # type: ignore[arg-type]  # mixed into an APIView
+            )
+            return paginator.get_paginated_response(rows.represent(list(page_rows or []), columns))
+        page = paginator.paginate_queryset(queryset, self.request, view=self)  # type: ignore[arg-type]  # mixed into an APIView
         return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
@@ -68,7 +88,9 @@ class TenantAPIView(PaginatedMixin, APIView):
             selector = _URL_OBJECT_SELECTORS.get(kwarg)
             if selector is None:
                 raise ImproperlyConfigured(f"No selector is registered for the URL keyword {kwarg!r}.")
-            self.url_objects[kwarg] = selector(self.actor.organization, value)
+            self.url_objects[kwarg] = selector(self.actor, value)
+        if "bot_id" in self.url_objects:
+            log_context.bind(bot=self.url_objects["bot_id"].id)
 
     @cached_property
     def actor(self) -> Actor:
@@ -76,7 +98,9 @@ class TenantAPIView(PaginatedMixin, APIView):
         hint = self.request.headers.get(ORGANIZATION_HEADER)
         if not hint and api_key is None and hasattr(self.request, "session"):
             hint = self.request.session.get(SESSION_ORGANIZATION_KEY)
-        return resolve_actor(user=user, api_key=api_key, organization_hint=hint)
+        actor = resolve_actor(user=user, api_key=api_key, organization_hint=hint)
+        log_context.bind(organization=actor.organization.id)
+        return actor
 
 
 class OrganizationAPIView(TenantAPIView):
@@ -86,8 +110,10 @@ class OrganizationAPIView(TenantAPIView):
     def actor(self) -> Actor:
         user, api_key = _credentials(self.request)
         organization_id = self.kwargs["organization_id"]
-        return actor_for_organization(user=user, api_key=api_key, organization_id=uuid.UUID(str(organization_id)))
+        actor = actor_for_organization(user=user, api_key=api_key, organization_id=uuid.UUID(str(organization_id)))
+        log_context.bind(organization=actor.organization.id)
+        return actor
 
 
 # The actor's organization is the one the URL names (membership already checked).
-register_url_object("organization_id", lambda organization, value: organization)
+register_url_object("organization_id", lambda actor, value: actor.organization)

@@ -59,7 +59,7 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w-]*|\w*\d\w*)")
 def name_terms(question: str) -> frozenset[str]:
     """The question's words that name something: capitalised after the first word, or codes
     mixing letters and digits ("Basel", "JUNIPER", "R8"), lower-cased like `query_terms`."""
-    names = set()
+    names: set[str] = set()
     for match in _NAME.finditer(question.strip()):
         word = match.group(1)
         if any(ch.isalpha() for ch in word) or word.isdigit():
