@@ -21,8 +21,13 @@ from accounts.tests.factories import MembershipFactory, OrganizationFactory, Use
 
 #: Tests that run on one pytest-xdist worker, one after the other: the browser tests share one
 #: daphne server and one Chromium; the real-worker tests each start a Celery worker and time its
-#: heartbeat. Keys are paths or folders as in node ids.
-XDIST_GROUPS = {"tests/browser/": "browser", "tests/test_worker_resilience.py": "celery-worker"}
+#: heartbeat; the cluster tests are one deployment's story in order (an upload, then visitors
+#: asking about it, then faults). Keys are paths or folders as in node ids.
+XDIST_GROUPS = {
+    "tests/browser/": "browser",
+    "tests/test_worker_resilience.py": "celery-worker",
+    "tests/test_cluster.py": "cluster",
+}
 
 
 class _GroupedScheduling:

@@ -144,7 +144,7 @@ CASES.update(
         "refresh-list": Case("refresh", {"refresh": ["a"]}, "refresh"),
         "refresh-nul": Case("refresh", {"refresh": "a\x00b"}, "refresh"),
         "refresh-garbage": Case(
-            "refresh", {"refresh": "not-a-token"}, None, HTTPStatus.UNAUTHORIZED, "token_not_valid"
+            "refresh", {"refresh": "not-a-token"}, None, HTTPStatus.UNAUTHORIZED, "not_authenticated"
         ),
         # logout
         "logout-missing": Case("logout", {}, "refresh"),
@@ -255,6 +255,7 @@ BAD_BOT_VALUES: dict[str, tuple[dict[str, Any], str]] = {
     "color-not-hex": ({"primary_color": "#GGGGGG"}, "primary_color"),
     "color-number": ({"primary_color": 255}, "primary_color"),
     "position-unknown": ({"position": "top"}, "position"),
+    "theme-unknown": ({"theme": "sepia"}, "theme"),
     "is-active-string": ({"is_active": "maybe"}, "is_active"),
     "widget-title-too-long": ({"widget_title": "t" * 61}, "widget_title"),
 }
@@ -399,6 +400,7 @@ UNKNOWN_ID_CASES: dict[str, tuple[str, str, Any]] = {
     "bot-replace": ("put", "/api/v1/bots/{missing}/", {"name": "x"}),
     "bot-delete": ("delete", "/api/v1/bots/{missing}/", None),
     "bot-rotate-key": ("post", "/api/v1/bots/{missing}/rotate-key/", None),
+    "bot-rotate-identity-secret": ("post", "/api/v1/bots/{missing}/rotate-identity-secret/", None),
     "bot-not-a-uuid": ("patch", "/api/v1/bots/not-a-uuid/", {"name": "x"}),
     "answers-of-unknown-bot": ("get", "/api/v1/bots/{missing}/answers/", None),
     "answer-create-unknown-bot": ("post", "/api/v1/bots/{missing}/answers/", {"question": "Q?", "answer": "A."}),
@@ -455,7 +457,7 @@ def test_unsupported_method_is_json(world):
 def test_good_bodies_still_work(world):
     """The cases above fail for the reason they name: the same endpoints accept good input."""
     tenant = world.tenant
-    assert send(APIClient(), "post", "/api/v1/auth/register/", GOOD_REGISTER).status_code == HTTPStatus.CREATED
+    assert send(APIClient(), "post", "/api/v1/auth/register/", GOOD_REGISTER).status_code == HTTPStatus.ACCEPTED
     response = send(jwt_client(tenant.admin), "patch", f"/api/v1/bots/{world.bot.id}/", {"temperature": 2.0})
     assert response.status_code == HTTPStatus.OK
     response = send(jwt_client(tenant.admin), "post", "/api/v1/bots/", bot(allowed_origins=["http://[::1]:8080"]))

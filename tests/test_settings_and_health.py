@@ -133,6 +133,20 @@ def test_readyz_says_unavailable_when_redis_is_down(settings):
     assert body["checks"]["database"]["status"] == "ok"
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/healthz/", "/readyz/"])
+def test_probes_answer_on_the_internal_address_over_plain_http(path, settings):
+    """A container's HEALTHCHECK or a load balancer probes 10.0.0.5:8000 over HTTP, not the site's
+    name over HTTPS; the site itself still refuses that host."""
+    settings.ALLOWED_HOSTS = ["chat.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client(HTTP_HOST="10.0.0.5:8000")
+    response = client.get(path)
+    assert response.status_code == HTTPStatus.OK, response.content
+    assert response.json()["status"] == "ok"
+    assert client.get("/app/login/").status_code == HTTPStatus.BAD_REQUEST
+
+
 def test_probes_refuse_other_methods():
     assert Client().post("/healthz/").status_code == HTTPStatus.METHOD_NOT_ALLOWED
 

@@ -20,11 +20,15 @@ from django.urls import reverse
 from accounts.admin_base import TenantAdmin
 from accounts.models import Membership, Organization
 from accounts.tests.factories import ApiKeyFactory, InvitationFactory
+from audit.models import AuditAction, AuditEntry
 from bots.models import Bot
 from bots.tests.factories import BotFactory
 from chat.tests.factories import AnswerFactory, CuratedAnswerFactory
 from conftest import Tenant
 from documents.tests.factories import DocumentFactory
+from leads.tests.factories import LeadFactory
+from privacy.models import RetentionPolicy
+from webhooks.tests.factories import WebhookDeliveryFactory, WebhookEndpointFactory
 
 FACTORIES: dict[str, Callable[[Tenant], Model]] = {
     "accounts.Organization": lambda tenant: tenant.organization,
@@ -34,9 +38,21 @@ FACTORIES: dict[str, Callable[[Tenant], Model]] = {
     "bots.Bot": lambda tenant: BotFactory(organization=tenant.organization, name="Alpha secret bot"),
     "documents.Document": lambda tenant: DocumentFactory(bot=BotFactory(organization=tenant.organization)),
     "chat.CuratedAnswer": lambda tenant: CuratedAnswerFactory(bot=BotFactory(organization=tenant.organization)),
+    "audit.AuditEntry": lambda tenant: AuditEntry.objects.create(
+        organization=tenant.organization,
+        actor_label=tenant.owner.email,
+        action=AuditAction.BOT_DELETE,
+        target_type="bot",
+    ),
+    "privacy.RetentionPolicy": lambda tenant: RetentionPolicy.objects.create(
+        organization=tenant.organization, conversation_days=30
+    ),
     "chat.Conversation": lambda tenant: (
         AnswerFactory(conversation__bot=BotFactory(organization=tenant.organization)).conversation
     ),
+    "webhooks.WebhookEndpoint": lambda tenant: WebhookEndpointFactory(organization=tenant.organization),
+    "webhooks.WebhookDelivery": lambda tenant: WebhookDeliveryFactory(endpoint__organization=tenant.organization),
+    "leads.Lead": lambda tenant: LeadFactory(bot=BotFactory(organization=tenant.organization), name="Alpha secret"),
 }
 
 
@@ -133,6 +149,7 @@ def test_new_bot_gets_the_chosen_own_organization_and_foreign_one_is_refused(ten
         "widget_title": "",
         "primary_color": "#112233",
         "position": "right",
+        "theme": "auto",
         "is_active": "on",
     }
     foreign = client.post(reverse("admin:bots_bot_add"), {**form, "organization": tenant_a.organization.pk})

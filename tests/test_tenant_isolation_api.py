@@ -19,18 +19,22 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Role
-from accounts.services import api_key_create
+from accounts.services.api_keys import api_key_create
 from accounts.tenancy import Actor
 from accounts.tests.factories import ApiKeyFactory, InvitationFactory
 from bots.tests.factories import BotFactory
 from chat.tests.factories import AnswerFactory, ConversationFactory, CuratedAnswerFactory
 from chatsphere.api.views import registered_url_objects
 from conftest import Tenant, jwt_client
-from documents.tests.factories import DocumentFactory
+from documents.tests.factories import DocumentFactory, WebsiteSourceFactory
+from leads.tests.factories import LeadFactory
+from webhooks.tests.factories import WebhookEndpointFactory
 
 #: Routes that are public by design (the key in the URL is the credential) or take no object id.
 PUBLIC_ROUTES: set[str] = {
     "widget-config",  # the widget's public key is the credential; chat/tests/test_api.py covers it
+    "widget-source",  # the public key and the visitor's token; chat/tests/test_sources.py covers it
+    "widget-lead",  # the widget key and visitor token are the credentials; leads/tests/test_widget_form.py
 }
 
 METHODS = ["get", "post", "put", "patch", "delete"]
@@ -75,7 +79,11 @@ def _object_ids(tenant: Tenant) -> dict[str, Callable[[], Any]]:
         "document_id": lambda: DocumentFactory(bot=BotFactory(organization=organization)).id,
         "conversation_id": lambda: ConversationFactory(bot=BotFactory(organization=organization)).id,
         "message_id": lambda: AnswerFactory(conversation__bot=BotFactory(organization=organization)).id,
+        "source_number": lambda: 1,  # the first citation of the message named with it
         "curated_answer_id": lambda: CuratedAnswerFactory(bot=BotFactory(organization=organization)).id,
+        "webhook_id": lambda: WebhookEndpointFactory(organization=organization).id,
+        "website_id": lambda: WebsiteSourceFactory(bot=BotFactory(organization=organization)).id,
+        "lead_id": lambda: LeadFactory(bot=BotFactory(organization=organization)).id,
     }
 
 

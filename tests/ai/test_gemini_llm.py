@@ -250,3 +250,27 @@ async def test_consumer_may_stop_early(fake_gemini):
     fake_gemini.script(text="again")
     events = await asyncio.wait_for(collect(make_llm(fake_gemini), make_request()), 5)
     assert events[0] == TextDelta("again")
+
+
+async def test_request_is_the_one_google_genai_sends(fake_gemini):
+    """The streaming client posts what the SDK would post for the same request, to the same path."""
+    from google import genai
+    from google.genai import types
+
+    request = make_request()
+    await collect(make_llm(fake_gemini), request)
+    client = genai.Client(api_key=API_KEY, http_options=types.HttpOptions(base_url=fake_gemini.base_url))
+    config = types.GenerateContentConfig(
+        system_instruction=request.system_instruction,
+        temperature=request.temperature,
+        max_output_tokens=request.max_output_tokens,
+    )
+    contents = [types.Content(role=turn.role, parts=[types.Part(text=turn.text)]) for turn in request.contents]
+    async for _ in await client.aio.models.generate_content_stream(
+        model=request.model, contents=contents, config=config
+    ):
+        pass
+
+    ours, sdk = fake_gemini.requests(STREAM_PATH)
+    assert (ours.path, ours.query) == (sdk.path, sdk.query)
+    assert ours.body == sdk.body

@@ -15,22 +15,20 @@ import os
 import re
 import secrets
 import select
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from tests.processes import free_port, postgres_admin, postgres_database_for, wait_for_http
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
@@ -49,46 +47,6 @@ CHROMIUM_ARGS = [
 # Variables of the outer environment the server must not inherit: the answers come from the
 # offline answerer, the vectors from the local store.
 SCRUBBED = ("GEMINI_API_KEY", "GEMINI_BASE_URL", "PINECONE_API_KEY", "PINECONE_INDEX_HOST", "DJANGO_SETTINGS_MODULE")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(url: str, *, timeout: float, process: subprocess.Popen[bytes] | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"the server exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - our own loopback server
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {timeout} s")
-
-
-# --- the server's database ----------------------------------------------------------------------
-
-
-def _postgres_browser_url(database_url: str) -> tuple[str, str]:
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/") or "chatsphere"
-    # One database per pytest-xdist worker, as pytest-django names the test databases.
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    browser_name = re.sub(r"[^A-Za-z0-9_]", "_", name)[:50] + "_browser" + (f"_{worker}" if worker else "")
-    return urlunsplit(parts._replace(path="/" + browser_name)), browser_name
-
-
-def _postgres_admin(database_url: str, statement: str) -> None:
-    import psycopg
-
-    parts = urlsplit(database_url)
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(statement)
 
 
 class Seeder:
@@ -214,8 +172,16 @@ def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChatServer
             "CHATSPHERE_VECTORSTORE": "local",
             "CHATSPHERE_CACHE_PREFIX": f"browser-{run_id}",
             "CHATSPHERE_CHANNELS_PREFIX": f"browser-{run_id}",
+            "CHATSPHERE_ANSWER_STREAMS_PREFIX": f"browser-{run_id}:answer:",
             "CHATSPHERE_RATE_CHAT_VISITOR": "1000/m",
             "CHATSPHERE_RATE_CHAT_IP": "1000/m",
+            # Every journey signs up from the same loopback address.
+            "CHATSPHERE_RATE_SIGNUP_IP": "1000/hour",
+            # Webhook journeys post to a receiver on 127.0.0.1 and watch a retry: a short first pause.
+            "CHATSPHERE_ALLOW_PRIVATE_URLS": "1",
+            "CHATSPHERE_WEBHOOK_RETRY_BASE_SECONDS": "1",
+            # Website journeys crawl a site on 127.0.0.1: a short pause between its pages.
+            "CHATSPHERE_CRAWL_DELAY_SECONDS": "0.1",
             "PYTHONUNBUFFERED": "1",
             "NO_PROXY": "127.0.0.1,localhost",
             "no_proxy": "127.0.0.1,localhost",
@@ -224,9 +190,9 @@ def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChatServer
     database_url = os.environ.get("DATABASE_URL", "")
     browser_db = None
     if database_url:
-        env["DATABASE_URL"], browser_db = _postgres_browser_url(database_url)
-        _postgres_admin(database_url, f'DROP DATABASE IF EXISTS "{browser_db}" WITH (FORCE)')
-        _postgres_admin(database_url, f'CREATE DATABASE "{browser_db}"')
+        env["DATABASE_URL"], browser_db = postgres_database_for(database_url, "browser")
+        postgres_admin(database_url, f'DROP DATABASE IF EXISTS "{browser_db}" WITH (FORCE)')
+        postgres_admin(database_url, f'CREATE DATABASE "{browser_db}"')
 
     subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=REPO, env=env, check=True, timeout=300
@@ -246,7 +212,7 @@ def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChatServer
     )
     try:
         server.seeder.start()  # starts up while the server does
-        _wait_for(server.url + "/healthz/", timeout=60, process=process)
+        wait_for_http(server.url + "/healthz/", timeout=60, process=process)
         yield server
     finally:
         server.seeder.stop()
@@ -257,7 +223,7 @@ def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChatServer
             process.kill()
             process.wait(timeout=5)
         if browser_db:
-            _postgres_admin(database_url, f'DROP DATABASE IF EXISTS "{browser_db}" WITH (FORCE)')
+            postgres_admin(database_url, f'DROP DATABASE IF EXISTS "{browser_db}" WITH (FORCE)')
 
 
 # --- host pages on other origins --------------------------------------------------------------
@@ -359,6 +325,7 @@ class Session:
     frames_out: list[dict[str, Any]] = field(default_factory=list)
     sockets: list[Any] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    console_warnings: list[str] = field(default_factory=list)
     #: Answer "OK" to confirm() dialogs (a person confirming a deletion) instead of "Cancel".
     accept_dialogs: bool = False
 
@@ -377,7 +344,13 @@ class Session:
 
         page.on("dialog", on_dialog)
         page.on("websocket", on_socket)
-        page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
+        page.on("console", self._console)
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
+        elif message.type == "warning":
+            self.console_warnings.append(message.text)
 
     @staticmethod
     def _frame(into: list[dict[str, Any]], payload: Any) -> None:
@@ -440,3 +413,30 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 @pytest.fixture
 def session(new_session: Callable[..., Session]) -> Session:
     return new_session()
+
+
+@pytest.fixture(scope="module")
+def ingestion_worker(chat_server: ChatServer) -> Iterator[None]:
+    """With Redis the server queues ingestion for a worker, as in production: start a real one."""
+    if "REDIS_URL" not in chat_server.env:
+        yield  # no Redis: ingestion runs in the server process
+        return
+    log = (chat_server.log_path.parent / "worker.log").open("wb")
+    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and project
+        [sys.executable, "-m", "celery", "-A", "chatsphere", "worker", "--concurrency=1", "--loglevel=INFO"]
+        + ["--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=REPO,
+        env=chat_server.env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        yield
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        log.close()
+        print("--- worker log (tail) ---\n" + (chat_server.log_path.parent / "worker.log").read_text()[-3000:])  # noqa: T201

@@ -36,17 +36,24 @@ def create_bot(
     widget_title: str = "Acme help",
     primary_color: str = "#2563EB",
     position: str = "right",
+    theme: str = "auto",
     is_active: bool = True,
+    source_previews: bool = True,
+    identity_secret: bool = False,
 ) -> dict[str, Any]:
+    from django.utils import timezone
+
     from accounts.models import Membership, Organization, Role, User
     from accounts.tenancy import Actor
-    from bots.services import bot_create
-    from documents.models import Document
+    from bots.services import bot_create, bot_rotate_identity_secret
+    from documents.models import Document, DocumentSource
     from documents.services import document_create_from_text
 
     suffix = uuid.uuid4().hex[:10]
     organization = Organization.objects.create(name=f"Browser {suffix}", slug=f"browser-{suffix}")
-    user = User.objects.create_user(email=f"owner-{suffix}@example.com", password=uuid.uuid4().hex)
+    user = User.objects.create_user(
+        email=f"owner-{suffix}@example.com", password=uuid.uuid4().hex, email_verified_at=timezone.now()
+    )
     Membership.objects.create(organization=organization, user=user, role=Role.OWNER)
     actor = Actor(organization=organization, role=Role.OWNER, user=user)
     fields: dict[str, Any] = {
@@ -55,8 +62,10 @@ def create_bot(
         "widget_title": widget_title,
         "primary_color": primary_color,
         "position": position,
+        "theme": theme,
         "suggested_questions": suggested_questions or [],
         "is_active": is_active,
+        "source_previews": source_previews,
     }
     if welcome_message is not None:
         fields["welcome_message"] = welcome_message
@@ -64,9 +73,15 @@ def create_bot(
     ids = []
     for document in documents or []:
         created = document_create_from_text(actor=actor, bot=bot, title=document["title"], text=document["text"])
+        if document.get("url"):
+            # A web page as its text was read from it (the browser tests have no internet to fetch from).
+            Document.objects.filter(id=created.id).update(source=DocumentSource.URL, url=document["url"])
         ids.append(str(created.id))
     statuses = {str(d.id): d.status for d in Document.objects.filter(id__in=ids)}
-    return {"public_key": bot.public_key, "bot_id": str(bot.id), "documents": statuses}
+    made = {"public_key": bot.public_key, "bot_id": str(bot.id), "documents": statuses}
+    if identity_secret:
+        made["identity_secret"] = bot_rotate_identity_secret(actor=actor, bot=bot)[1]
+    return made
 
 
 def conversations(*, public_key: str) -> dict[str, Any]:
@@ -79,6 +94,9 @@ def conversations(*, public_key: str) -> dict[str, Any]:
                 "id": str(conversation.id),
                 "channel": conversation.channel,
                 "origin_page": conversation.origin_page,
+                "verified_user_id": conversation.verified_user_id,
+                "verified_email": conversation.verified_email,
+                "verified_name": conversation.verified_name,
                 "messages": [
                     {"id": str(m.id), "role": m.role, "content": m.content, "feedback": m.feedback}
                     for m in conversation.messages.all()

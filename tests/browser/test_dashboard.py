@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from documents.tests.conftest import make_pdf
-from tests.browser.conftest import REPO, ChatServer, Session
+from tests.browser.conftest import ChatServer, Session
 
 pytestmark = pytest.mark.browser
 
@@ -29,33 +26,6 @@ GUIDE_PAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def ingestion_worker(chat_server: ChatServer) -> Iterator[None]:
-    """With Redis the server queues ingestion for a worker, as in production: start a real one."""
-    if "REDIS_URL" not in chat_server.env:
-        yield  # no Redis: ingestion runs in the server process
-        return
-    log = (chat_server.log_path.parent / "worker.log").open("wb")
-    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and project
-        [sys.executable, "-m", "celery", "-A", "chatsphere", "worker", "--concurrency=1", "--loglevel=INFO"]
-        + ["--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=REPO,
-        env=chat_server.env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        yield
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        log.close()
-        print("--- worker log (tail) ---\n" + (chat_server.log_path.parent / "worker.log").read_text()[-3000:])  # noqa: T201
-
-
 def sign_up(session: Session, server: ChatServer, organization: str) -> str:
     email = f"owner-{uuid.uuid4().hex[:8]}@example.com"
     page = session.page
@@ -64,13 +34,27 @@ def sign_up(session: Session, server: ChatServer, organization: str) -> str:
     page.get_by_label("Organization", exact=True).fill(organization)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
+
+    # The verification e-mail goes to the console backend: the server's log holds the link.
+    deadline = time.monotonic() + 10
+    while not (match := re.search(r"verify-email/\?token=([\w.-]+)", _mail_to(server, email))):
+        assert time.monotonic() < deadline, server.log_tail()
+        time.sleep(0.2)
+    page.goto(f"{server.url}/app/verify-email/?token={match[1]}")
+    page.get_by_role("button", name="Verify my address").click()
+    expect(page.get_by_text("Your e-mail address is verified")).to_be_visible()
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_text("No bots yet")).to_be_visible()
     return email
 
 
 def create_bot(session: Session, name: str) -> None:
+    """From the Bots page: a name is all a new bot needs; it opens on its Knowledge page."""
     page = session.page
-    page.get_by_role("link", name="Create a bot").click()
+    page.get_by_role("link", name="New bot").click()
     page.get_by_label("Name", exact=True).fill(name)
     page.get_by_role("button", name="Create the bot").click()
     expect(page.get_by_role("heading", name=name)).to_be_visible()
@@ -119,6 +103,16 @@ def test_sign_up_create_a_bot_upload_a_pdf_and_watch_it_become_ready(
     expect(page.locator("[data-passages] li").first).to_contain_text("score")
     page.get_by_role("link", name="Conversations").click()
     expect(page.get_by_role("link", name="Do children pay to enter the aquarium?")).to_be_visible()
+
+    # The transcript shows each message once (not again as notices), with no blank lines in the bubbles.
+    page.get_by_role("link", name="Do children pay to enter the aquarium?").click()
+    expect(page.locator(".chat-msg")).to_have_count(2)
+    expect(page.locator(".chat-msg.bot .text")).to_contain_text("Children under six enter the aquarium for free")
+    expect(page.locator("ul.messages")).to_have_count(0)
+    for bubble in page.locator(".chat-msg").all():
+        box, who, text = (part.bounding_box() for part in (bubble, bubble.locator(".who"), bubble.locator(".text")))
+        assert who["y"] - box["y"] < 16, box
+        assert text["y"] - (who["y"] + who["height"]) < 12, (who, text)
 
     # The widget page previews the widget itself, which answers on the dashboard's own origin.
     page.get_by_role("link", name="Widget").click()
@@ -209,3 +203,33 @@ def test_create_use_and_revoke_an_api_key(chat_server: ChatServer, session: Sess
     page.locator("tr", has_text="Nightly import").get_by_role("button", name="Revoke").click()
     expect(page.locator("tr", has_text="Nightly import")).to_contain_text("revoked")
     assert _api(chat_server, secret) == 401
+
+
+def test_widget_preview_follows_the_settings_as_they_are_typed_and_saved(
+    chat_server: ChatServer, session: Session
+) -> None:
+    sign_up(session, chat_server, "Harbour Ltd")
+    create_bot(session, "Harbour help")
+    page = session.page
+    page.get_by_role("link", name="Widget").click()
+    preview = page.locator("chatsphere-widget")
+    expect(preview.locator("h2")).to_have_text("Harbour help")
+
+    # Typed, not saved: the preview shows it at once.
+    page.get_by_label("Widget title").fill("Ask the harbour master")
+    page.get_by_label("Welcome message").fill("Ahoy! Ask about ferries.")
+    page.get_by_role("textbox", name="Suggested questions").fill("When does the ferry leave?\nHow much is a ticket?")
+    expect(preview.locator("h2")).to_have_text("Ask the harbour master")
+    expect(preview.locator(".welcome")).to_contain_text("Ahoy! Ask about ferries.")
+    expect(preview.get_by_role("button", name="How much is a ticket?")).to_be_visible()
+
+    # Saved and reloaded: the preview shows the saved settings, not a copy cached for a minute.
+    page.get_by_role("button", name="Save the widget settings").click()
+    expect(page.get_by_text("Widget settings saved")).to_be_visible()
+    page.get_by_label("Widget title").fill("Harbour desk")
+    # The save redirects back to this page; reloading before that lands would race it.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the widget settings").click()
+    page.reload()
+    expect(preview.locator("h2")).to_have_text("Harbour desk")
+    assert not session.console_errors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from http import HTTPStatus
 
 import pytest
@@ -22,19 +23,41 @@ def logged_in(user) -> Client:
     return client
 
 
+def key_row(client: Client, name: str) -> str:
+    """The API-key list's table row of the key called `name`."""
+    listing = client.get(reverse("dashboard:api-key-list")).content.decode()
+    return re.search(rf"<tr>\s*<td>{re.escape(name)}</td>.*?</tr>", listing, re.S).group(0)
+
+
 @pytest.mark.django_db
 class TestSignupAndLogin:
-    def test_signup_creates_organization_and_lands_on_empty_bot_list(self):
+    def test_signup_then_verification_creates_organization_and_lands_on_empty_bot_list(
+        self, django_capture_on_commit_callbacks
+    ):
         client = Client()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("dashboard:signup"),
+                {"email": "Nina@Example.com", "organization_name": "Nina's Shop", "password": "tall green ladder 42"},
+                follow=True,
+            )
+        assert response.status_code == HTTPStatus.OK
+        assert response.redirect_chain[-1][0] == reverse("dashboard:verify-email-sent")
+        assert "Check your e-mail" in response.content.decode()
+        user = User.objects.get(email="nina@example.com")
+        assert not Membership.objects.filter(user=user).exists()
+
+        token = re.search(r"/app/verify-email/\?token=(\S+)", mail.outbox[-1].body).group(1)
+        verified = client.post(reverse("dashboard:verify-email"), {"token": token}, follow=True)
+        assert verified.redirect_chain[-1][0] == reverse("dashboard:login")
+        assert "Your e-mail address is verified" in verified.content.decode()
         response = client.post(
-            reverse("dashboard:signup"),
-            {"email": "Nina@Example.com", "organization_name": "Nina's Shop", "password": "tall green ladder 42"},
+            reverse("dashboard:login"),
+            {"username": "nina@example.com", "password": "tall green ladder 42"},
             follow=True,
         )
-        assert response.status_code == HTTPStatus.OK
         assert response.redirect_chain[-1][0] == reverse("dashboard:bot-list")
         assert "No bots yet" in response.content.decode()
-        user = User.objects.get(email="nina@example.com")
         assert Membership.objects.get(user=user).role == Role.OWNER
 
     def test_signup_errors_are_shown_next_to_fields(self):
@@ -62,13 +85,16 @@ class TestSignupAndLogin:
         assert client.get(reverse("dashboard:bot-list")).status_code == HTTPStatus.FOUND
 
     def test_repeated_failed_logins_make_the_account_wait(self, tenant_a, settings):
-        settings.CHATSPHERE_LOGIN_FAILURES_BEFORE_DELAY = 2
+        settings.CHATSPHERE_LOGIN_FAILURES_BEFORE_DELAY = 1
         client = Client()
-        for _ in range(3):
+        # Each wrong password after a wait doubles it (1 s, 2 s, then 4 s): the check below has time.
+        for wait in (1, 2, 0):
             client.post(reverse("dashboard:login"), {"username": tenant_a.owner.email, "password": "wrong"})
+            time.sleep(wait + 0.05)
         response = client.post(reverse("dashboard:login"), {"username": tenant_a.owner.email, "password": PASSWORD})
         assert response.status_code == HTTPStatus.OK
         assert "Too many failed logins" in response.content.decode()
+        assert re.search(r"Try again in (1 second|[2-9]\d* seconds)\.", response.content.decode())
 
     def test_pages_need_login(self, tenant_a):
         response = Client().get(reverse("dashboard:bot-list"))
@@ -173,6 +199,21 @@ class TestMembersAndKeys:
         key.refresh_from_db()
         assert not key.is_active
 
+    def test_keys_show_their_creator_and_go_when_the_creator_is_removed(self, tenant_a):
+        logged_in(tenant_a.admin).post(reverse("dashboard:api-key-list"), {"name": "Nightly export"})
+        owner = logged_in(tenant_a.owner)
+        row = key_row(owner, "Nightly export")
+        assert tenant_a.admin.email in row
+        assert "active" in row
+
+        membership = Membership.objects.get(user=tenant_a.admin, organization=tenant_a.organization)
+        response = owner.post(reverse("dashboard:member-remove", args=[membership.id]), follow=True)
+
+        page = response.content.decode()
+        assert f"{tenant_a.admin.email} was removed." in page
+        assert "1 API key they created was revoked." in page
+        assert "revoked" in key_row(owner, "Nightly export")
+
     def test_foreign_api_key_is_404(self, tenant_a, tenant_b):
         from accounts.tests.factories import ApiKeyFactory
 
@@ -224,12 +265,20 @@ class TestBotPages:
             "position": "right",
             "allowed_origins": "HTTPS://Shop.Example.com\nhttp://localhost:3000",
             "is_active": "on",
+            # The human handoff section as the page renders it for a new bot (switched off).
+            "handoff_name": "optional",
+            "handoff_name_label": "Your name",
+            "handoff_email": "required",
+            "handoff_email_label": "Your e-mail address",
+            "handoff_message": "optional",
+            "handoff_message_label": "How can we help?",
         }
         return {**data, **overrides}
 
-    def test_create_bot_with_every_setting(self, tenant_a, settings):
+    def test_save_every_setting(self, tenant_a, settings):
         settings.GEMINI_MODELS = ["gemini-3.5-flash"]
-        response = logged_in(tenant_a.admin).post(reverse("dashboard:bot-create"), self.valid_form())
+        bot = BotFactory(organization=tenant_a.organization, name="New")
+        response = logged_in(tenant_a.admin).post(reverse("dashboard:bot-settings", args=[bot.id]), self.valid_form())
         assert response.status_code == HTTPStatus.FOUND
         bot = Bot.objects.get(name="Support")
         assert bot.organization == tenant_a.organization
@@ -251,10 +300,14 @@ class TestBotPages:
     )
     def test_bad_settings_show_a_message_next_to_the_field(self, tenant_a, settings, field, value):
         settings.GEMINI_MODELS = ["gemini-3.5-flash"]
-        response = logged_in(tenant_a.admin).post(reverse("dashboard:bot-create"), self.valid_form(**{field: value}))
-        assert response.status_code == HTTPStatus.OK
+        bot = BotFactory(organization=tenant_a.organization, name="Unchanged")
+        response = logged_in(tenant_a.admin).post(
+            reverse("dashboard:bot-settings", args=[bot.id]), self.valid_form(**{field: value})
+        )
+        assert response.status_code == HTTPStatus.BAD_REQUEST
         assert field in response.context["form"].errors
-        assert not Bot.objects.exists()
+        bot.refresh_from_db()
+        assert bot.name == "Unchanged"
 
     def test_edit_settings(self, tenant_a):
         bot = BotFactory(organization=tenant_a.organization, name="Old name")

@@ -164,7 +164,48 @@ def test_queries_are_bounded_whatever_the_volume(tenant_a, bot, django_assert_ma
             AnswerFactory(conversation=conversation, citations=[citation(f"Doc {days_ago}", f"d{days_ago}")]),
         )
     client = logged_in(tenant_a.member)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # one more for the top unanswered questions
         figures = client.get(url(bot), {"days": 90}).context["figures"]
     assert figures.conversations == 33  # 30 here and the fixture's 3
     assert len(figures.top_documents) == 10
+
+
+@pytest.mark.django_db
+def test_top_unanswered_questions_count_alike_wordings_together(tenant_a):
+    bot = BotFactory(organization=tenant_a.organization)
+
+    def asked(question: str, *, unanswered: bool) -> None:
+        conversation = ConversationFactory(bot=bot)
+        MessageFactory(conversation=conversation, content=question)
+        AnswerFactory(conversation=conversation, unanswered=unanswered)
+
+    asked("What are your opening hours on Sunday?", unanswered=True)
+    asked("opening hours sunday", unanswered=True)
+    asked("What are the opening hours on Sunday", unanswered=True)
+    asked("Do you sell gift cards?", unanswered=True)
+    asked("How much is a ticket?", unanswered=False)  # answered: not a gap
+    # When the owner opens Analytics
+    response = logged_in(tenant_a.member).get(url(bot), {"days": 7})
+    # Then the three wordings of one question are one row, first, in their newest wording
+    top = [(question.text, question.count) for question in response.context["figures"].top_unanswered]
+    assert top == [("What are the opening hours on Sunday", 3), ("Do you sell gift cards?", 1)]
+    page = response.content.decode()
+    assert "— 3 times without an answer" in page
+    # And the unanswered figure leads to the conversations that had an unanswered question in the period
+    first_day = response.context["figures"].days[0].day.isoformat()
+    conversations = reverse("dashboard:bot-conversations", kwargs={"bot_id": bot.id})
+    link = f"{conversations}?unanswered=on&amp;since={first_day}"
+    assert f'href="{link}">4 of 5 answers' in page
+    listed = logged_in(tenant_a.member).get(f"{conversations}?unanswered=on&since={first_day}")
+    assert listed.context["page"].paginator.count == 4
+
+
+@pytest.mark.django_db
+def test_a_bot_that_answered_everything_has_no_unanswered_link(tenant_a, bot):
+    answered = BotFactory(organization=tenant_a.organization)
+    conversation = ConversationFactory(bot=answered)
+    MessageFactory(conversation=conversation)
+    AnswerFactory(conversation=conversation)
+    page = logged_in(tenant_a.member).get(url(answered)).content.decode()
+    assert "The bot answered every question in this period." in page
+    assert "unanswered=on" not in page

@@ -13,6 +13,7 @@ from django.utils import timezone
 from bots.tests.factories import BotFactory
 from chat.models import Channel, Conversation
 from chat.tests.factories import AnswerFactory, ConversationFactory, MessageFactory
+from documents.tests.factories import DocumentFactory
 
 
 def logged_in(user) -> Client:
@@ -37,12 +38,17 @@ def listed(response) -> list[str]:
 @pytest.mark.django_db
 class TestPlayground:
     def test_member_gets_the_playground_of_the_bot(self, tenant_a, bot):
+        DocumentFactory(bot=bot, title="Harbour opening hours")
         response = logged_in(tenant_a.member).get(reverse("dashboard:bot-playground", kwargs={"bot_id": bot.id}))
         assert response.status_code == HTTPStatus.OK
         page = response.content.decode()
         assert f'data-socket="/ws/playground/{bot.id}/"' in page
         assert "Ahoy!" in page
         assert "Retrieved passages" in page
+
+    def test_send_waits_for_the_socket_so_an_early_click_cannot_reload_the_page(self, tenant_a, bot):
+        response = logged_in(tenant_a.member).get(reverse("dashboard:bot-playground", kwargs={"bot_id": bot.id}))
+        assert '<button type="submit" disabled>Send</button>' in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -126,6 +132,9 @@ class TestTranscript:
         assert "not helpful" in page
         assert "first token 420 ms" in page
         assert "https://shop.example/help" in page
+        # The messages are the transcript, not notices of the messages framework at the top of the page.
+        assert 'class="messages"' not in page
+        assert page.count("How much is the ferry?") == 1
 
     def test_answer_text_is_escaped(self, tenant_a, bot):
         conversation = ConversationFactory(bot=bot)
@@ -176,6 +185,7 @@ class TestWidgetPage:
             "suggested_questions": "When does the ferry leave?\nHow much is it?",
             "primary_color": "#112233",
             "position": "left",
+            "theme": "dark",
             "allowed_origins": "https://Shop.Example.com\nhttps://www.example.org",
             "is_active": "on",
         }
@@ -183,15 +193,21 @@ class TestWidgetPage:
         bot.refresh_from_db()
         assert bot.widget_title == "Ask the harbour"
         assert bot.position == "left"
+        assert bot.theme == "dark"
         assert bot.allowed_origins == ["https://shop.example.com", "https://www.example.org"]
         assert bot.suggested_questions == ["When does the ferry leave?", "How much is it?"]
 
-        for field, value in (("allowed_origins", "shop.example.com/path"), ("primary_color", "red")):
+        for field, value in (
+            ("allowed_origins", "shop.example.com/path"),
+            ("primary_color", "red"),
+            ("theme", "sepia"),
+        ):
             bad = client.post(self.url(bot), {**form, field: value})
             assert bad.status_code == HTTPStatus.BAD_REQUEST
-            assert f'id="id_{field}_errors"' in bad.content.decode()
+            assert f'id="id_{field}_error"' in bad.content.decode()
         bot.refresh_from_db()
         assert bot.primary_color == "#112233"
+        assert bot.theme == "dark"
 
     def test_member_cannot_change_the_widget(self, tenant_a, bot):
         response = logged_in(tenant_a.member).post(self.url(bot), {"widget_title": "Hijacked", "position": "left"})
@@ -321,7 +337,7 @@ def test_bot_tabs_lead_to_the_chat_pages(tenant_a, bot):
 @pytest.mark.django_db
 def test_widget_preview_opens_with_this_bots_key(tenant_a, bot):
     page = logged_in(tenant_a.admin).get(reverse("dashboard:bot-widget", kwargs={"bot_id": bot.id})).content.decode()
-    assert f'src="/static/chatsphere/widget.js" data-bot="{bot.public_key}" data-open async' in page
+    assert f'src="/static/chatsphere/widget.js" data-bot="{bot.public_key}" data-open="wide" data-preview async' in page
     assert 'name="csrfmiddlewaretoken"' in page
     assert "Save the widget settings" in page
 

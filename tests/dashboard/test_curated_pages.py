@@ -3,6 +3,7 @@ forms, the unanswered questions of a bot and the "Correct this answer" links."""
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -126,8 +127,8 @@ class TestForms:
         page = response.content.decode()
         assert 'role="alert"' in page
         assert 'aria-invalid="true"' in page
-        assert 'aria-describedby="id_question_errors"' in page
-        assert 'id="id_answer_errors"' in page
+        assert re.search(r'aria-describedby="[^"]*\bid_question_error\b', page)
+        assert 'id="id_answer_error"' in page
         assert rows() == []
 
     def test_duplicate_question_is_a_form_error(self, tenant_a, bot):

@@ -79,11 +79,43 @@ class TestKnowledgePage:
             )
         assert response.status_code == HTTPStatus.OK
         page = response.content.decode()
-        assert "2 file(s) added" in page
+        assert "2 files added" in page
         documents = Document.objects.filter(bot=bot)
         assert {document.title for document in documents} == {"guide.pdf", "faq.md"}
         assert {document.status for document in documents} == {DocumentStatus.READY}
         assert page.count('data-document="') == 2
+
+    def test_a_document_not_yet_ingested_is_said_to_be_processed(self, tenant_a, bot):
+        # The test's transaction never commits here: ingestion has not started when the page answers.
+        response = logged_in(tenant_a.admin).post(
+            reverse("dashboard:bot-knowledge-upload", kwargs={"bot_id": bot.id}),
+            {"files": [SimpleUploadedFile("guide.pdf", make_pdf(["Penguins are fed at noon."]))]},
+            follow=True,
+        )
+        assert "“guide.pdf” added; it is being processed." in response.content.decode()
+
+    def test_the_script_gets_json_and_the_page_then_shows_the_message(self, tenant_a, bot):
+        client = logged_in(tenant_a.admin)
+        url = reverse("dashboard:bot-knowledge-upload", kwargs={"bot_id": bot.id})
+        files = [SimpleUploadedFile("notes.txt", b"The cafe opens at nine.")]
+
+        response = client.post(url, {"files": files}, headers={"accept": "application/json"})
+
+        assert response.status_code == HTTPStatus.OK
+        assert response.json() == {"location": knowledge(bot)}
+        assert "“notes.txt” added; it is being processed." in client.get(knowledge(bot)).content.decode()
+
+    def test_the_script_gets_the_reasons_when_nothing_was_added(self, tenant_a, bot):
+        client = logged_in(tenant_a.admin)
+        url = reverse("dashboard:bot-knowledge-upload", kwargs={"bot_id": bot.id})
+        files = [SimpleUploadedFile("photo.pdf", bytes(range(256)) * 8)]
+
+        response = client.post(url, {"files": files}, headers={"accept": "application/json"})
+
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+        (error,) = response.json()["errors"]
+        assert error.startswith("photo.pdf: This file named “photo.pdf” is not a readable document.")
+        assert "photo.pdf" not in client.get(knowledge(bot)).content.decode(), "no message left for later"
 
     def test_refused_files_are_named_and_good_ones_still_added(self, tenant_a, bot):
         files = [
@@ -123,6 +155,8 @@ class TestKnowledgePage:
         again = client.post(url, {"title": "Parking again", "text": "The car park has 300 spaces."})
         assert again.status_code == HTTPStatus.BAD_REQUEST
         assert "already in this bot as “Parking”" in again.content.decode()
+        # The refusal names no field: it is shown on the text it is about.
+        assert again.context["text_form"].errors["text"] == ["This content is already in this bot as “Parking”."]
 
     def test_private_web_page_refused_with_a_message(self, tenant_a, bot, settings):
         settings.CHATSPHERE_ALLOW_PRIVATE_URLS = False
@@ -192,6 +226,22 @@ class TestKnowledgePage:
 
 
 # --- live status ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_message_counts_uploads_by_their_status_once_ingested(tenant_a, bot):
+    # Eager tasks without the ASGI server: ingestion runs before the page answers.
+    files = [
+        SimpleUploadedFile("guide.pdf", make_pdf(["Penguins are fed at noon."])),
+        SimpleUploadedFile("blank.pdf", make_pdf([""])),
+        SimpleUploadedFile("faq.md", b"# Tickets\n\nChildren under six enter for free."),
+    ]
+    response = logged_in(tenant_a.admin).post(
+        reverse("dashboard:bot-knowledge-upload", kwargs={"bot_id": bot.id}), {"files": files}, follow=True
+    )
+    page = response.content.decode()
+    assert "3 files added: 2 ready, 1 failed." in page
+    assert "being processed" not in page
 
 
 @database_sync_to_async

@@ -106,3 +106,22 @@ def test_ids_only_query_still_names_document_and_chunk(store):
     assert match.id == "d1:1"
     assert match.metadata["document_id"] == "d1"
     assert match.metadata["chunk_index"] == 1
+
+
+def test_local_store_answers_many_queries_as_each_alone(db):
+    """`query_many` (one matrix product for a crowd's questions) ranks exactly as `query` does."""
+    from chatsphere.ai.local_store import LocalStore
+
+    store = LocalStore()
+    store.upsert(namespace="bot-a", records=[record(f"d{i % 7}", i, i) for i in range(60)])
+    probes = [unit(seed) for seed in (3, 17, 41, 1000)]
+
+    together = store.query_many(namespace="bot-a", vectors=probes, top_k=5, include_metadata=False)
+
+    alone = [store.query(namespace="bot-a", vector=probe, top_k=5, include_metadata=False) for probe in probes]
+    assert [[m.id for m in matches] for matches in together] == [[m.id for m in matches] for matches in alone]
+    assert [m.score for matches in together for m in matches] == pytest.approx(
+        [m.score for matches in alone for m in matches], abs=1e-6
+    )
+    assert together[0][0].id == "d3:3"  # the probe is that record's own vector
+    assert store.query_many(namespace="bot-missing", vectors=probes, top_k=5) == [[], [], [], []]
