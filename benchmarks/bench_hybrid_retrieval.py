@@ -30,10 +30,14 @@ import time
 from collections.abc import Callable
 from functools import reduce
 from operator import or_
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from benchmarks._django import setup_django
+
+if TYPE_CHECKING:
+    from bots.models import Bot
 
 GOAL = 1.5
 CHUNKS_PER_DOCUMENT = 100
@@ -87,8 +91,10 @@ class Corpus:
     """One bot whose knowledge grows document by document, written the way ingestion writes it."""
 
     def __init__(self, sentences: list[str]) -> None:
+        from django.utils import timezone
+
         from accounts.models import Role, User
-        from accounts.services import organization_create
+        from accounts.services.organizations import organization_create
         from accounts.tenancy import Actor
         from bots.services import bot_create
         from chatsphere.ai.providers import get_embedder, get_vector_store
@@ -96,7 +102,9 @@ class Corpus:
         self.sentences = sentences
         self.rng = random.Random(SEED)
         self.embedder, self.store = get_embedder(), get_vector_store()
-        user = User.objects.create_user(email="bench@example.com", password="bench-pass-phrase-42")
+        user = User.objects.create_user(
+            email="bench@example.com", password="bench-pass-phrase-42", email_verified_at=timezone.now()
+        )
         self.organization = organization_create(user=user, name="Bench")
         actor = Actor(organization=self.organization, role=Role.OWNER, user=user)
         self.bot = bot_create(actor=actor, name="Bench bot", allowed_origins=["https://bench.example"])
@@ -157,7 +165,7 @@ class Corpus:
             self.chunks += count
 
 
-def dense_only(bot, question: str, *, score_threshold: float = 0.2) -> list:  # noqa: ANN001
+def dense_only(bot: Bot, question: str, *, score_threshold: float = 0.2) -> list:
     """Retrieval as it was before it became hybrid: the store's top matches, their chunk rows read
     with one ORM query, the best `top_k` above the bot's score threshold (0.2 by default then)."""
     from django.db.models import Q
@@ -191,7 +199,7 @@ def dense_only(bot, question: str, *, score_threshold: float = 0.2) -> list:  # 
     return found[: bot.top_k]
 
 
-def measure(bot, questions: list[str]) -> dict[str, list[float]]:  # noqa: ANN001
+def measure(bot: Bot, questions: list[str]) -> dict[str, list[float]]:
     """Per question, milliseconds of each way, interleaved (the order rotates) after a warm-up."""
     from chat.retrieval import DENSE_CANDIDATES, LEXICAL_CANDIDATES, retrieve_sync
     from chatsphere.ai.providers import get_embedder, get_vector_store

@@ -94,7 +94,7 @@ def with_reflow(data: bytes) -> list[str]:
     extracted = extract_pdf(data, max_pages=10_000)
     pages = [""] * (extracted.page_count or 0)
     for section in extracted.sections:
-        pages[section.page - 1] += section.text + "\n\n"
+        pages[(section.page or 1) - 1] += section.text + "\n\n"
     return pages
 
 
@@ -135,15 +135,18 @@ def measure_chunker(texts: list[list[str]]) -> float:
 
 def measure_pipeline(pdfs: list[bytes]) -> tuple[float, int]:
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
 
     from accounts.models import Role, User
-    from accounts.services import organization_create
+    from accounts.services.organizations import organization_create
     from accounts.tenancy import Actor
     from bots.services import bot_create
     from documents.models import Document, DocumentStatus
     from documents.services import document_create_from_file
 
-    user = User.objects.create_user(email="bench@example.com", password="bench-pass-phrase-42")
+    user = User.objects.create_user(
+        email="bench@example.com", password="bench-pass-phrase-42", email_verified_at=timezone.now()
+    )
     organization = organization_create(user=user, name="Bench")
     actor = Actor(organization=organization, role=Role.OWNER, user=user)
     bot = bot_create(actor=actor, name="Bench bot")
@@ -153,9 +156,10 @@ def measure_pipeline(pdfs: list[bytes]) -> tuple[float, int]:
         document_create_from_file(actor=actor, bot=bot, uploaded_file=SimpleUploadedFile(f"f{number}.pdf", data))
     seconds = time.perf_counter() - started
     documents = Document.objects.filter(bot=bot)
-    failed = documents.exclude(status=DocumentStatus.READY).count()
-    if failed:
-        raise SystemExit(f"{failed} documents did not become ready: {documents.first().error}")
+    failed = documents.exclude(status=DocumentStatus.READY)
+    first_failed = failed.first()
+    if first_failed is not None:
+        raise SystemExit(f"{failed.count()} documents did not become ready: {first_failed.error}")
     pages = sum(document.page_count or 0 for document in documents)
     return pages / seconds, pages
 

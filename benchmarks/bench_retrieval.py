@@ -19,7 +19,9 @@ import numpy as np
 from evaluation.pubmedqa import TOP_K, bm25_rankings, data_dir, load, scores
 
 
-def offline_rankings(pmids: list[str], texts: list[str], questions: list[str], *, dimension: int, use_store: bool):
+def offline_rankings(
+    pmids: list[str], texts: list[str], questions: list[str], *, dimension: int, use_store: bool
+) -> tuple[list[list[int]], dict[str, float]]:
     from chatsphere.ai.offline_embedder import OfflineEmbedder
 
     embedder = OfflineEmbedder(dimension=dimension)

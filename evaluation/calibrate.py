@@ -11,10 +11,15 @@ chat/relevance.py and the fallback rates at a few bars.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+if TYPE_CHECKING:
+    from bots.models import Bot
 
-def features(bot, question: str) -> list[float]:  # noqa: ANN001 - a Bot
+
+def features(bot: Bot, question: str) -> list[float]:
     from chat import relevance
     from chat.retrieval import can_search, rank
     from chatsphere.ai.providers import get_embedder

@@ -342,8 +342,8 @@ class _Writer:
         document = self.assemble(plan, sections, extras)
         while document.page_count < target_pages:
             for _ in range((target_pages - document.page_count) * 4):
-                _, entity, paragraphs = sections[rng.randrange(len(sections))]
-                paragraphs.insert(rng.randint(1, len(paragraphs)), self.paragraph(domain, seen, entity))
+                _, section_entity, paragraphs = sections[rng.randrange(len(sections))]
+                paragraphs.insert(rng.randint(1, len(paragraphs)), self.paragraph(domain, seen, section_entity))
             document = self.assemble(plan, sections, extras)
         return document
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -162,7 +162,7 @@ def _block_units(block: Block, protected: Collection[int]) -> list[list[Line]]:
     return [rows]
 
 
-def lay_out(blocks: list[Block], *, title: str = "", protected: dict[int, Collection[int]] | None = None) -> Layout:
+def lay_out(blocks: list[Block], *, title: str = "", protected: Mapping[int, Collection[int]] | None = None) -> Layout:
     """Pages for `blocks` under a `title` on the first page.
 
     `protected` maps a paragraph's block index to its sentences that a page break must not split."""

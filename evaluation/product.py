@@ -64,13 +64,17 @@ def _rate(flags: Iterable[bool]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def new_bot(name: str, **fields: object) -> tuple[Bot, Actor]:
+def new_bot(name: str, **fields: Any) -> tuple[Bot, Actor]:
+    from django.utils import timezone
+
     from accounts.models import Role, User
-    from accounts.services import organization_create
+    from accounts.services.organizations import organization_create
     from accounts.tenancy import Actor
     from bots.services import bot_create
 
-    user = User.objects.create_user(email=f"eval-{uuid.uuid4().hex[:12]}@example.com", password=uuid.uuid4().hex)
+    user = User.objects.create_user(
+        email=f"eval-{uuid.uuid4().hex[:12]}@example.com", password=uuid.uuid4().hex, email_verified_at=timezone.now()
+    )
     organization = organization_create(user=user, name=name)
     actor = Actor(organization=organization, role=Role.OWNER, user=user)
     return bot_create(actor=actor, name=name, **fields), actor
@@ -118,8 +122,8 @@ def evaluate_long_documents(bot: Bot, document_set: LongDocumentSet) -> LongDocu
     report = LongDocumentReport()
     for question in document_set.answerable:
         report.answerable.append((question, ask(bot, question.text)))
-    for question in document_set.off_topic:
-        report.off_topic.append((question, ask(bot, question.text)))
+    for off_topic in document_set.off_topic:
+        report.off_topic.append((off_topic, ask(bot, off_topic.text)))
     return report
 
 
@@ -134,7 +138,7 @@ def pubmedqa_rankings(bot: Bot, titles: Sequence[str], questions: Sequence[str],
     for question in questions:
         ranked: list[int] = []
         for chunk in rank_sync(bot=bot, question=question, limit=depth * 3):
-            number = position[title_of[chunk.document_id]]
+            number = position[title_of[chunk.document_id]]  # type: ignore[index]  # ranked chunks belong to documents
             if number not in ranked:
                 ranked.append(number)
         rankings.append(ranked[:depth])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
 _SPACE = re.compile(r"\s+")
@@ -13,7 +14,7 @@ _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"
 
 
 @cache
-def stemmer():
+def stemmer() -> Any:  # a Stemmer.Stemmer (PyStemmer ships no types)
     import Stemmer
 
     return Stemmer.Stemmer("english")
