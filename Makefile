@@ -2,10 +2,11 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+NODE ?= node
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint format worker beat bench eval install install-dev migrate clean
+.PHONY: run test lint format widget worker beat bench eval audit lock install install-dev migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +17,7 @@ $(VENV)/.runtime: requirements.txt | $(BIN)/python
 	touch $@
 
 $(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
 install: $(VENV)/.runtime
@@ -41,7 +42,7 @@ run: migrate
 
 worker: install
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL: without it, tasks run inside the web process and no worker is needed."; exit 1; }
-	$(BIN)/celery -A chatsphere worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}
+	$(BIN)/celery -A chatsphere worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2} --without-gossip --without-mingle --without-heartbeat
 
 beat: install
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL to run the scheduler."; exit 1; }
@@ -56,7 +57,12 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py build_widget --check
+	$(NODE) --test static/chatsphere/tests/*.test.mjs
+	$(BIN)/bandit -c pyproject.toml -r . --quiet --severity-level medium
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=lint-only-$$(head -c 48 /dev/urandom | base64 | tr -dc A-Za-z0-9) \
 		DJANGO_ALLOWED_HOSTS=chat.example.com DJANGO_EMAIL_HOST=smtp.example.com \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
@@ -65,11 +71,34 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# After editing static/chatsphere/src/: rebuild the scripts pages load (commit them) and run the
+# modules' unit tests (Node.js's own test runner; no npm packages).
+widget: install-dev
+	$(BIN)/python manage.py build_widget
+	$(NODE) --test static/chatsphere/tests/*.test.mjs
+
 bench: install-dev
 	@for script in benchmarks/bench_*.py; do name=$$(basename $$script .py); echo "== $$name"; $(BIN)/python -m benchmarks.$$name || exit 1; done
 
 eval: install-dev
 	$(BIN)/python -m evaluation
+
+# Known vulnerabilities in the pinned dependencies (needs network access to the PyPI advisory database).
+PIP_AUDIT_VERSION ?= 2.10.1
+audit: install-dev
+	$(BIN)/pip install --quiet pip-audit==$(PIP_AUDIT_VERSION)
+	$(BIN)/pip-audit --strict --disable-pip --no-deps --requirement requirements.txt --requirement requirements-dev.txt
+
+# Re-pin after editing requirements*.in (versions already pinned are kept; `LOCK_ARGS=--upgrade`
+# moves everything to the newest release the .in files allow). Needs the package index.
+PIP_TOOLS_VERSION ?= 7.6.2
+LOCK_ARGS ?=
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools==$(PIP_TOOLS_VERSION)
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links $(LOCK_ARGS) --output-file requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links $(LOCK_ARGS) --output-file requirements-dev.txt requirements-dev.in
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts
