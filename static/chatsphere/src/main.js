@@ -75,6 +75,9 @@ function start(script) {
   // conversation belongs to. An identity the server answers while an answer streams waits for it.
   var identity = null;
   var pendingIdentity = null;
+  // An identify frame was sent and its reply has not come yet: a question sent now is answered as
+  // the identity that reply names.
+  var identifyUnanswered = false;
 
   var ui = buildWidget(KEY, LANG, PAGE_MODE, s);
   var host = ui.host;
@@ -376,6 +379,7 @@ function start(script) {
       if (state.conversation) frame.conversation_id = state.conversation;
       frame.type = "message";
       if (current) current.sentWith = frame.conversation_id || null;
+      if (current && identifyUnanswered) current.afterIdentify = true;
       send(frame);
       if (current) current.queued = false;
     }
@@ -428,9 +432,7 @@ function start(script) {
   }
   function sendIdentify() {
     send(identifyFrame(identity));
-    // A question not sent yet follows this frame: the server answers it as the identity it replies
-    // with, so that reply must not clear the conversation the question starts.
-    if (current && current.queued) current.afterIdentify = true;
+    identifyUnanswered = true;
   }
   function onIdentity(event, answeredAsIdentified) {
     pendingIdentity = current ? event : null;
@@ -454,6 +456,7 @@ function start(script) {
         renderTranscript();
         break;
       case "identity":
+        identifyUnanswered = false;
         onIdentity(event);
         break;
       case "conversation":
