@@ -68,8 +68,32 @@ def as_rows(
     return queryset.values(*dict.fromkeys([*columns, *also]))
 
 
+#: Serializer fields whose representation of a value of exactly this type is the value itself.
+_UNCHANGED: dict[Any, type] = {
+    serializers.CharField.to_representation: str,
+    serializers.IntegerField.to_representation: int,
+    serializers.BooleanField.to_representation: bool,
+    serializers.FloatField.to_representation: float,
+}
+
+
+def _unchanged_type(field: Field) -> type | None:
+    """The type of value `field` represents as itself, if any: those values skip DRF's call."""
+    if isinstance(field, serializers.JSONField):
+        return None if field.binary else object
+    return _UNCHANGED.get(type(field).to_representation)
+
+
 def represent(rows: list[dict[str, Any]], columns: Columns) -> list[dict[str, Any]]:
-    return [
-        {name: None if row[name] is None else field.to_representation(row[name]) for name, field in columns.items()}
-        for row in rows
-    ]
+    plan = [(name, field.to_representation, _unchanged_type(field)) for name, field in columns.items()]
+    represented = []
+    for row in rows:
+        item = {}
+        for name, to_representation, unchanged in plan:
+            value = row[name]
+            if value is None or unchanged is object or type(value) is unchanged:
+                item[name] = value
+            else:
+                item[name] = to_representation(value)
+        represented.append(item)
+    return represented
