@@ -39,7 +39,11 @@ matched AS (
     SELECT c.id, c.token_count, u.lexeme, coalesce(array_length(u.positions, 1), 1) AS tf
     FROM documents_chunk c
     JOIN documents_document d ON d.id = c.document_id
-    CROSS JOIN LATERAL unnest(c.search_vector) AS u(lexeme, positions, weights)
+    -- Only the question's lexemes of each passage are unnested (marked A, then kept by weight):
+    -- a passage holds some sixty lexemes, a question rarely more than a handful.
+    CROSS JOIN LATERAL unnest(
+        ts_filter(setweight(c.search_vector, 'A', (SELECT array_agg(lexeme) FROM terms)), '{{a}}')
+    ) AS u(lexeme, positions, weights)
     WHERE c.organization_id = %(organization)s AND c.bot_id = %(bot)s AND d.status = 'ready'
       AND c.search_vector @@ (SELECT to_tsquery('simple', string_agg(quote_literal(lexeme), ' | ')) FROM terms)
       AND u.lexeme IN (SELECT lexeme FROM terms)
@@ -47,8 +51,10 @@ matched AS (
 frequency AS (SELECT lexeme, count(*) AS df FROM matched GROUP BY lexeme),
 scored AS (
     SELECT m.id,
-           sum(ln(1 + (s.total - f.df + 0.5) / (f.df + 0.5))
-               * m.tf * {K1 + 1} / (m.tf + {K1} * (1 - {B} + {B} * m.token_count / s.average))) AS score,
+           -- In float8 throughout: numeric arithmetic over thousands of rows costs several times more.
+           sum(ln(1.0::float8 + (s.total - f.df + 0.5::float8) / (f.df + 0.5::float8))
+               * m.tf * {K1 + 1}::float8
+               / (m.tf + {K1}::float8 * (1 - {B}::float8 + {B}::float8 * m.token_count / s.average))) AS score,
            array_agg(m.lexeme) AS lexemes
     FROM matched m JOIN frequency f USING (lexeme) CROSS JOIN stats s
     GROUP BY m.id
