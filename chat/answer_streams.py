@@ -12,6 +12,7 @@ this process's memory (there is only one).
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
@@ -137,9 +138,15 @@ class RedisAnswerStreams:
     one XREAD from `n-0`: what was missed, then (blocking) each new event. Both keys expire as
     `keep_seconds` says (a process that died mid-answer leaves nothing behind for long)."""
 
+    #: While an answer runs, its keys' expiry is pushed back at most this often: every event would
+    #: cost two more commands, and the running expiry already covers the model's whole timeout.
+    REFRESH_SECONDS = 10.0
+
     def __init__(self, url: str, prefix: str) -> None:
         self._url = url
         self._prefix = prefix
+        #: When each running stream's expiry was last set.
+        self._refreshed: dict[str, float] = {}
         # redis-py's asyncio clients belong to the event loop that made them.
         self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
 
@@ -167,12 +174,25 @@ class RedisAnswerStreams:
 
     async def append(self, stream_id: str, seq: int, event: Event) -> None:
         events_key, owner_key = self._keys(stream_id)
-        ttl = self._ttl(running=not is_final(event))
-        async with self._client().pipeline(transaction=True) as pipe:
-            pipe.xadd(events_key, {"event": json.dumps(event, ensure_ascii=False)}, id=f"{seq}-0")
+        entry = {"event": json.dumps(event, ensure_ascii=False)}
+        final = is_final(event)
+        now = time.monotonic()
+        if not final and now - self._refreshed.get(stream_id, -self.REFRESH_SECONDS) < self.REFRESH_SECONDS:
+            await self._client().xadd(events_key, entry, id=f"{seq}-0")
+            return
+        # The first event (the stream key is new), a running answer's periodic refresh, the last.
+        ttl = self._ttl(running=not final)
+        async with self._client().pipeline(transaction=False) as pipe:
+            pipe.xadd(events_key, entry, id=f"{seq}-0")
             pipe.expire(events_key, ttl)
             pipe.expire(owner_key, ttl)
             await pipe.execute()
+        if final:
+            self._refreshed.pop(stream_id, None)
+        else:
+            self._refreshed[stream_id] = now
+            if len(self._refreshed) > 10_000:  # writers that died mid-answer: their times are stale
+                self._refreshed = {k: t for k, t in self._refreshed.items() if now - t < self.REFRESH_SECONDS}
 
     async def owner(self, stream_id: str) -> str | None:
         _, owner_key = self._keys(stream_id)
@@ -205,8 +225,14 @@ _memory = MemoryAnswerStreams()
 def answer_streams() -> AnswerStreams:
     """Redis with `REDIS_URL` set (several web processes), else this process's memory."""
     if settings.REDIS_URL:
-        return RedisAnswerStreams(settings.REDIS_URL, settings.CHATSPHERE_ANSWER_STREAMS_PREFIX)
+        return _redis_streams(settings.REDIS_URL, settings.CHATSPHERE_ANSWER_STREAMS_PREFIX)
     return _memory
+
+
+@functools.cache
+def _redis_streams(url: str, prefix: str) -> RedisAnswerStreams:
+    """One per address, so that every answer of this process shares its Redis connections."""
+    return RedisAnswerStreams(url, prefix)
 
 
 class StreamWriter:
