@@ -17,7 +17,7 @@ a throw-away database is created next to it and dropped afterwards) and `BENCH_R
 redis://127.0.0.1:6379/13; that Redis database is emptied before and after the run).
 
 Run: .venv/bin/python -m benchmarks.bench_sockets [--visitors 1000] [--idle 5000]
-     [--soak-seconds 600] [--soak-idle 500] [--soak-streaming 50]
+     [--soak-seconds 600] [--soak-idle 500] [--soak-streaming 50] [--profile DIR]
 """
 
 from __future__ import annotations
@@ -122,12 +122,16 @@ class WebProcess:
         return self.process.pid
 
 
-def start_web(workdir: Path, number: int, env: dict[str, str]) -> WebProcess:
+def start_web(workdir: Path, number: int, env: dict[str, str], profile: Path | None = None) -> WebProcess:
+    """A web process as the Procfile starts it; with `profile`, under cProfile (its event loop's
+    thread), the statistics written to `profile`/web-N.prof when it stops."""
     port = free_port()
     log = (workdir / f"web-{number}.log").open("wb")
+    profiling = ["-m", "cProfile", "-o", str(profile / f"web-{number}.prof")] if profile else []
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [
             sys.executable,
+            *profiling,
             "-m",
             "chatsphere.serve",
             "--bind",
@@ -382,6 +386,7 @@ def main() -> None:
     parser.add_argument("--soak-seconds", type=float, default=600)
     parser.add_argument("--soak-idle", type=int, default=500)
     parser.add_argument("--soak-streaming", type=int, default=50)
+    parser.add_argument("--profile", type=Path, help="run the web processes under cProfile, writing here")
     args = parser.parse_args()
     corpus = load_corpus()  # before anything else: no data set, no bench
     base_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -421,7 +426,7 @@ def main() -> None:
             "NO_PROXY": "127.0.0.1,localhost",
             "no_proxy": "127.0.0.1,localhost",
         }
-        web = [start_web(workdir, number, env) for number in (1, 2)]
+        web = [start_web(workdir, number, env, args.profile) for number in (1, 2)]
         processes += [w.process for w in web]
         questions = corpus.questions
 
