@@ -25,6 +25,9 @@ CSV_COLUMNS = [
     "channel",
     "conversation_started_at",
     "origin_page",
+    "verified_user_id",
+    "verified_email",
+    "verified_name",
     "message_id",
     "role",
     "sent_at",
@@ -93,6 +96,9 @@ def export_csv(conversations: QuerySet[Conversation]) -> Iterator[str]:
                 conversation.channel,
                 _iso(conversation.created_at),
                 _cell(conversation.origin_page),
+                _cell(conversation.verified_user_id),
+                _cell(conversation.verified_email),
+                _cell(conversation.verified_name),
             ]
             messages = list(conversation.messages.all())
             if not messages:
@@ -121,6 +127,16 @@ def _conversation_json(conversation: Conversation) -> dict[str, Any]:
         "started_at": _iso(conversation.created_at),
         "last_message_at": _iso(conversation.last_message_at),
         "origin_page": conversation.origin_page,
+        # Who the visitor was when the site signed their identity (docs/identity.md); else null.
+        "verified_visitor": (
+            {
+                "user_id": conversation.verified_user_id,
+                "email": conversation.verified_email or None,
+                "name": conversation.verified_name or None,
+            }
+            if conversation.verified_user_id
+            else None
+        ),
         "messages": [
             {
                 "id": str(message.id),

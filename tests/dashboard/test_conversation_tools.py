@@ -143,6 +143,29 @@ class TestExport:
         assert ferry["messages"][1]["sources"] == [{"title": "Timetable.pdf", "page": 2, "document_id": "d1"}]
         assert ferry["messages"][1]["feedback"] == "helpful"
 
+    def test_a_verified_visitor_is_named_in_both_files_and_an_anonymous_one_is_not(self, tenant_a, bot, conversations):
+        ferry, parking, _ = conversations
+        Conversation.objects.filter(pk=ferry.pk).update(
+            verified_user_id="cust-5521", verified_email="ines.moreau@example.org", verified_name="Inès Moreau"
+        )
+        client = logged_in(tenant_a.member)
+        text = body(client.get(export_url(bot, "csv")))
+        rows = {row["conversation_title"]: row for row in csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))}
+        assert (rows["Ferry times"]["verified_user_id"], rows["Ferry times"]["verified_email"]) == (
+            "cust-5521",
+            "ines.moreau@example.org",
+        )
+        assert rows["Ferry times"]["verified_name"] == "Inès Moreau"
+        assert rows["Parking"]["verified_user_id"] == rows["Parking"]["verified_email"] == ""
+        data = json.loads(body(client.get(export_url(bot, "json"))))
+        by_title = {conversation["title"]: conversation for conversation in data["conversations"]}
+        assert by_title["Ferry times"]["verified_visitor"] == {
+            "user_id": "cust-5521",
+            "email": "ines.moreau@example.org",
+            "name": "Inès Moreau",
+        }
+        assert by_title["Parking"]["verified_visitor"] is None
+
     def test_json_says_which_filters_made_it(self, tenant_a, bot, conversations):
         data = json.loads(body(logged_in(tenant_a.member).get(export_url(bot, "json"), {"q": "ferry"})))
         assert data["filters"] == {"q": "ferry"}
