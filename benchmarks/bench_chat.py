@@ -225,15 +225,20 @@ def start_daphne(workdir: Path, gemini_url: str, answer: str) -> tuple[subproces
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
+    wait_until_healthy(process, port, workdir / "daphne.log")
+    return process, f"ws://127.0.0.1:{port}"
+
+
+def wait_until_healthy(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
+    """Wait (a minute at most) for the web process on `port` to answer its health probe."""
     deadline = time.monotonic() + 60
     while True:
         try:
-            with urllib.request.urlopen(url + "/healthz/", timeout=2):  # noqa: S310 - our own server  # nosec B310
-                return process, f"ws://127.0.0.1:{port}"
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/", timeout=2):  # noqa: S310 - our own server  # nosec B310
+                return
         except OSError:
             if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("daphne did not start; see " + str(workdir / "daphne.log")) from None
+                raise RuntimeError(f"the web process did not start; see {log}") from None
             time.sleep(0.2)
 
 

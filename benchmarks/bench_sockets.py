@@ -32,7 +32,6 @@ import secrets
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,6 +53,7 @@ from benchmarks.bench_chat import (
     rss_mb,
     seed_bot,
     start_fake_gemini,
+    wait_until_healthy,
 )
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -147,16 +147,8 @@ def start_web(workdir: Path, number: int, env: dict[str, str], profile: Path | N
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/healthz/", timeout=2):  # noqa: S310 - our own server  # nosec B310
-                return WebProcess(process, f"ws://127.0.0.1:{port}")
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(f"web process {number} did not start; see {workdir}/web-{number}.log") from None
-            time.sleep(0.2)
+    wait_until_healthy(process, port, workdir / f"web-{number}.log")
+    return WebProcess(process, f"ws://127.0.0.1:{port}")
 
 
 async def open_widget(base: str, key: str) -> ClientConnection:
