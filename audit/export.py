@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from audit.models import AuditEntry
+from chatsphere.exports import spreadsheet_cell
 
 HEADER = ["time", "actor", "action", "target_type", "target_id", "target", "changes", "ip_address"]
 
@@ -16,11 +17,6 @@ class _Echo:
         return value
 
 
-def _cell(value: str) -> str:
-    # A spreadsheet runs a cell that starts with one of these as a formula.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def audit_csv_rows(entries: Iterable[AuditEntry]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(HEADER)
@@ -28,11 +24,11 @@ def audit_csv_rows(entries: Iterable[AuditEntry]) -> Iterator[str]:
         yield writer.writerow(
             [
                 entry.created_at.isoformat(),
-                _cell(entry.actor_label),
+                spreadsheet_cell(entry.actor_label),
                 entry.action,
                 entry.target_type,
-                _cell(entry.target_id),
-                _cell(entry.target_label),
+                spreadsheet_cell(entry.target_id),
+                spreadsheet_cell(entry.target_label),
                 json.dumps(entry.changes, sort_keys=True) if entry.changes else "",
                 entry.ip_address or "",
             ]

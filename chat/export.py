@@ -10,11 +10,12 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from bots.models import Bot
 from chat.models import Conversation, Message
+from chatsphere.exports import newest_first_batches, spreadsheet_cell
 
 #: Conversations read per query (their messages come in one more).
 EXPORT_BATCH = 200
@@ -37,38 +38,20 @@ CSV_COLUMNS = [
     "sources",
 ]
 _FEEDBACK = {1: "helpful", -1: "not helpful"}
-#: A spreadsheet runs a cell that starts with one of these as a formula; visitors write the text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def conversation_batches(
     conversations: QuerySet[Conversation], *, size: int = EXPORT_BATCH
 ) -> Iterator[list[Conversation]]:
-    """The conversations, newest first, `size` at a time with their messages in order. Each batch
-    starts after the last one's (created_at, id), so no row is read twice or held longer."""
-    ordered = conversations.order_by("-created_at", "-id").prefetch_related(
-        Prefetch("messages", queryset=Message.objects.order_by("created_at", "id"))
+    """The conversations, newest first, `size` at a time with their messages in order."""
+    return newest_first_batches(
+        conversations.prefetch_related(Prefetch("messages", queryset=Message.objects.order_by("created_at", "id"))),
+        size=size,
     )
-    last: Conversation | None = None
-    while True:
-        page = ordered
-        if last is not None:
-            page = page.filter(Q(created_at__lt=last.created_at) | Q(created_at=last.created_at, id__lt=last.id))
-        batch = list(page[:size])
-        if batch:
-            yield batch
-        if len(batch) < size:
-            return
-        last = batch[-1]
 
 
 def _iso(moment: datetime | None) -> str | None:
     return timezone.localtime(moment).isoformat() if moment else None
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _sources(message: Message) -> list[dict[str, Any]]:
@@ -92,13 +75,13 @@ def export_csv(conversations: QuerySet[Conversation]) -> Iterator[str]:
         for conversation in batch:
             head = [
                 conversation.id,
-                _cell(conversation.title),
+                spreadsheet_cell(conversation.title),
                 conversation.channel,
                 _iso(conversation.created_at),
-                _cell(conversation.origin_page),
-                _cell(conversation.verified_user_id),
-                _cell(conversation.verified_email),
-                _cell(conversation.verified_name),
+                spreadsheet_cell(conversation.origin_page),
+                spreadsheet_cell(conversation.verified_user_id),
+                spreadsheet_cell(conversation.verified_email),
+                spreadsheet_cell(conversation.verified_name),
             ]
             messages = list(conversation.messages.all())
             if not messages:
@@ -110,10 +93,10 @@ def export_csv(conversations: QuerySet[Conversation]) -> Iterator[str]:
                         message.id,
                         message.role,
                         _iso(message.created_at),
-                        _cell(message.content),
+                        spreadsheet_cell(message.content),
                         "yes" if message.unanswered else "",
                         _FEEDBACK.get(message.feedback or 0, ""),
-                        _cell("; ".join(str(source["title"] or "") for source in _sources(message))),
+                        spreadsheet_cell("; ".join(str(source["title"] or "") for source in _sources(message))),
                     ]
                 )
         yield buffer.getvalue()

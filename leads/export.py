@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from chatsphere.exports import newest_first_batches, spreadsheet_cell
 from leads.models import Lead
 
 EXPORT_BATCH = 500
@@ -30,32 +31,10 @@ CSV_COLUMNS = [
     "conversation_id",
     "conversation_url",
 ]
-#: A spreadsheet runs a cell that starts with one of these as a formula; visitors write the text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _iso(moment: datetime | None) -> str:
     return timezone.localtime(moment).isoformat() if moment else ""
-
-
-def _batches(leads: QuerySet[Lead]) -> Iterator[list[Lead]]:
-    ordered = leads.select_related("bot").order_by("-created_at", "-id")
-    last: Lead | None = None
-    while True:
-        page = ordered
-        if last is not None:
-            page = page.filter(Q(created_at__lt=last.created_at) | Q(created_at=last.created_at, id__lt=last.id))
-        batch = list(page[:EXPORT_BATCH])
-        if batch:
-            yield batch
-        if len(batch) < EXPORT_BATCH:
-            return
-        last = batch[-1]
 
 
 def export_csv(leads: QuerySet[Lead]) -> Iterator[str]:
@@ -65,7 +44,7 @@ def export_csv(leads: QuerySet[Lead]) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     yield "\ufeff" + buffer.getvalue()
-    for batch in _batches(leads):
+    for batch in newest_first_batches(leads.select_related("bot"), size=EXPORT_BATCH):
         buffer.seek(0)
         buffer.truncate()
         for lead in batch:
@@ -80,14 +59,14 @@ def export_csv(leads: QuerySet[Lead]) -> Iterator[str]:
                     lead.id,
                     _iso(lead.created_at),
                     lead.status,
-                    _cell(lead.bot.name),
-                    _cell(lead.name),
-                    _cell(lead.email),
-                    _cell(lead.message),
+                    spreadsheet_cell(lead.bot.name),
+                    spreadsheet_cell(lead.name),
+                    spreadsheet_cell(lead.email),
+                    spreadsheet_cell(lead.message),
                     "yes" if lead.consent_given else "no",
-                    _cell(lead.consent_text),
+                    spreadsheet_cell(lead.consent_text),
                     lead.reason,
-                    _cell(lead.origin_page),
+                    spreadsheet_cell(lead.origin_page),
                     lead.conversation_id or "",
                     conversation_url,
                 ]
