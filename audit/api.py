@@ -10,13 +10,13 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit import selectors
 from audit.export import audit_csv_rows
 from audit.models import AuditAction, AuditEntry
+from chatsphere.api.csv_download import CsvDownloadMixin
 from chatsphere.api.pagination import CreatedCursorPagination
 from chatsphere.api.views import OrganizationAPIView
 
@@ -85,24 +85,7 @@ class AuditLogApi(_AuditLogView):
         return self.paginated_response(self.filtered_entries(request), AuditEntryOutput)
 
 
-class CsvRenderer(BaseRenderer):
-    """Lets clients send `Accept: text/csv`; the file itself is written by the view."""
-
-    media_type = "text/csv"
-    format = "csv"
-
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
-        return str(data).encode()
-
-
-class AuditLogExportApi(_AuditLogView):
-    renderer_classes = [JSONRenderer, CsvRenderer]
-
-    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple[BaseRenderer, str]:
-        # Errors are JSON; the CSV file is streamed by the handler.
-        renderer = JSONRenderer()
-        return renderer, renderer.media_type
-
+class AuditLogExportApi(CsvDownloadMixin, _AuditLogView):
     @extend_schema(
         parameters=FILTER_PARAMETERS,
         responses={

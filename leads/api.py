@@ -11,7 +11,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,6 +21,7 @@ from bots.origins import origin_header, origin_in
 from bots.selectors import bot_get_by_public_key
 from chat.cors import widget_cors_headers
 from chat.visitors import visitor_token_read
+from chatsphere.api.csv_download import CsvDownloadMixin
 from chatsphere.api.pagination import CreatedCursorPagination
 from chatsphere.api.schema import error_responses
 from chatsphere.api.views import TenantAPIView, register_url_object
@@ -90,16 +90,6 @@ FILTER_PARAMETERS = [
 ]
 
 
-class CsvRenderer(BaseRenderer):
-    """Lets clients send `Accept: text/csv`; the file itself is written by the view."""
-
-    media_type = "text/csv"
-    format = "csv"
-
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
-        return str(data).encode()
-
-
 class LeadStatusInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=LeadStatus.choices)
 
@@ -119,14 +109,7 @@ class LeadListApi(_LeadListView):
         return self.paginated_response(self.filtered_leads(request), LeadOutput)
 
 
-class LeadExportApi(_LeadListView):
-    renderer_classes = [JSONRenderer, CsvRenderer]
-
-    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple[BaseRenderer, str]:
-        # Errors are JSON; the CSV file is streamed by the handler.
-        renderer = JSONRenderer()
-        return renderer, renderer.media_type
-
+class LeadExportApi(CsvDownloadMixin, _LeadListView):
     @extend_schema(
         parameters=FILTER_PARAMETERS,
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="One row per lead, newest first.")},
