@@ -41,6 +41,20 @@ def admin_actor(request: HttpRequest, organization: Organization) -> Actor:
     return Actor(organization=organization, role=Role(membership.role), user=request.user)  # type: ignore[arg-type]  # the admin's user is signed in
 
 
+class ViewOnly:
+    """For admin pages and inlines of records written only by the product (logs, deliveries,
+    settings kept by their own page): shown, never added, changed or deleted here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
 class TenantAdmin(admin.ModelAdmin):
     #: Lookup from the model to its organization's id ("organization" or "id" for Organization).
     organization_lookup = "organization"

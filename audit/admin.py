@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from accounts.admin_base import TenantAdmin, organization_ids
+from accounts.admin_base import TenantAdmin, ViewOnly, organization_ids
 from accounts.models import Role
 from audit.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(TenantAdmin):
+class AuditEntryAdmin(ViewOnly, TenantAdmin):
     """Read-only for everyone, superusers included: the log is a record, never edited or deleted.
     Staff see the entries of organizations they own, as on the dashboard."""
 
@@ -38,12 +38,3 @@ class AuditEntryAdmin(TenantAdmin):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(organization_id__in=organization_ids(request, minimum=Role.OWNER))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False

@@ -10,13 +10,13 @@ from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest
 
 from accounts.admin import _copy_fields
-from accounts.admin_base import TenantAdmin, admin_actor
+from accounts.admin_base import TenantAdmin, ViewOnly, admin_actor
 from chat.curated import services as curated_services
 from chat.models import Conversation, CuratedAnswer, Message
 from chatsphere.errors import ApplicationError
 
 
-class MessageInline(admin.TabularInline):
+class MessageInline(ViewOnly, admin.TabularInline):
     """The transcript, read-only: conversations are records of what was said."""
 
     model = Message
@@ -42,15 +42,6 @@ class MessageInline(admin.TabularInline):
     # The conversation page is already scoped to the user's organizations; its messages follow it.
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return True
-
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
 
 @admin.register(Conversation)

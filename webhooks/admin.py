@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from accounts.admin_base import TenantAdmin, admin_actor, organization_ids
+from accounts.admin_base import TenantAdmin, ViewOnly, admin_actor, organization_ids
 from accounts.models import Role
 from chatsphere.errors import ApplicationError
 from chatsphere.events import EventType
@@ -115,21 +115,15 @@ class WebhookEndpointAdmin(AdminsOnly):
                 messages.info(request, f"A test event is on its way to {endpoint.url}.")
 
 
-class WebhookAttemptInline(admin.TabularInline):
+class WebhookAttemptInline(ViewOnly, admin.TabularInline):
     model = WebhookAttempt
     extra = 0
     can_delete = False
     fields = readonly_fields = ("number", "created_at", "response_status", "error", "duration_ms", "retry_at")
 
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(AdminsOnly):
+class WebhookDeliveryAdmin(ViewOnly, AdminsOnly):
     """The delivery log: read only."""
 
     list_display = [
@@ -160,15 +154,6 @@ class WebhookDeliveryAdmin(AdminsOnly):
         "payload",
         "created_at",
     )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         return {}
